@@ -1,0 +1,34 @@
+/* The rcm command table and helpers shared by the subcommands. */
+#ifndef RCM_CLI_CMD_H
+#define RCM_CLI_CMD_H
+
+#include <stdio.h>
+#include "rcm/rcm.h"
+#include "rcm/json.h"
+
+/* Exit codes of every command. */
+enum { EXIT_CLEAN = 0, EXIT_PROBLEMS = 1, EXIT_UNREADABLE = 2 };
+
+typedef struct cmd {
+    const char *name;
+    int (*fn)(int argc, char **argv);
+    const char *help;
+} cmd;
+
+/* Runs the subcommand argv[0] from table (sorted by name); prints usage for unknown ones. */
+int cmd_dispatch(const char *prefix, const cmd *table, size_t n, int argc, char **argv);
+
+/* Prints err as "rcm: SOURCE:LINE: message" to stderr. */
+void cli_error(const rcm_error *err);
+
+int cmd_x12(int argc, char **argv);
+int cmd_era(int argc, char **argv);
+
+/* x12 subcommands */
+int cmd_x12_check(int argc, char **argv);
+int cmd_x12_json(int argc, char **argv);
+int cmd_x12_write(int argc, char **argv);
+/* era subcommands */
+int cmd_era_summary(int argc, char **argv);
+
+#endif

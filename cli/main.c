@@ -1,0 +1,17 @@
+/* rcm: the command-line tool. Parses arguments, calls librcm, prints. */
+#include <string.h>
+#include "cmd.h"
+
+static const cmd top[] = {
+    { "era", cmd_era, "read 835 remittances (summary)" },
+    { "x12", cmd_x12, "check, convert and write X12 5010 files" },
+};
+
+int main(int argc, char **argv)
+{
+    if (argc >= 2 && (strcmp(argv[1], "--version") == 0)) {
+        printf("rcm %s\n", RCM_VERSION);
+        return 0;
+    }
+    return cmd_dispatch("rcm", top, sizeof(top) / sizeof(top[0]), argc - 1, argv + 1);
+}

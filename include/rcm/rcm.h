@@ -1,0 +1,13 @@
+/* librcm: include this for the whole public API. */
+#ifndef RCM_H
+#define RCM_H
+
+#define RCM_VERSION "0.1.0"
+
+#include "error.h"
+#include "buf.h"
+#include "value.h"
+#include "x12.h"
+#include "x12read.h"
+
+#endif
