@@ -34,7 +34,9 @@ typedef struct rcm_x12_seg {
     unsigned too_many : 1;  /* more than RCM_X12_MAX_ELEMS elements (the rest are dropped) */
     unsigned unterminated : 1; /* the input ended before this segment's terminator */
     rcm_x12_delims d;
-    uint32_t off[RCM_X12_MAX_ELEMS + 2]; /* off[i] = start of element i (0 = id); off[n+1] = len + 1 */
+    /* off[i] = start of element i (0 = id); off[n+1] = len + 1. The extra 64 slots let the
+     * tokenizer store a whole block of separators before it checks the limit. */
+    uint32_t off[RCM_X12_MAX_ELEMS + 2 + 64];
 } rcm_x12_seg;
 
 /* Element i (1-based; 0 is the id). Empty view when absent. */

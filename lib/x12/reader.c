@@ -16,12 +16,22 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <unistd.h>
+#include "x12_internal.h"
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
-#include "x12_internal.h"
 
 #define PAD 64
+
+/*
+ * The scan state carried from one segment to the next: the 64-byte block at
+ * blk and its unvisited bits, one mask per delimiter.
+ */
+typedef struct scan_state {
+    size_t blk;
+    uint64_t t, e, nl;  /* segment terminators, element separators, '\n' */
+    int valid;
+} scan_state;
 
 struct rcm_x12_reader {
     char *source;
@@ -37,47 +47,127 @@ struct rcm_x12_reader {
     long line;                  /* '\n' seen before pos */
     long segno;
     rcm_x12_delims d;
-    /* scan state carried between segments */
-    size_t blk;                 /* start of the 64-byte block that mask describes */
-    uint64_t mask;              /* unvisited bits of that block */
-    int have_mask;
+    scan_state scan;            /* masks carried between segments */
     rcm_x12_seg seg;
 };
 
-/* Bits for bytes equal to a, b or c in the 64 bytes at p (all readable). */
-static inline uint64_t classify64(const unsigned char *p, char a, char b, char c)
+/* Sets the three masks for the 64 bytes at p (all readable). */
+static inline void classify64(const unsigned char *p, char segc, char elc, uint64_t *t,
+                              uint64_t *e, uint64_t *nl)
 {
 #if defined(__SSE2__)
-    const __m128i va = _mm_set1_epi8(a), vb = _mm_set1_epi8(b), vc = _mm_set1_epi8(c);
-    uint64_t m = 0;
+    const __m128i vt = _mm_set1_epi8(segc), ve = _mm_set1_epi8(elc), vn = _mm_set1_epi8('\n');
+    uint64_t mt = 0, me = 0, mn = 0;
     for (int i = 0; i < 4; i++) {
         __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * i));
-        __m128i e = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, va), _mm_cmpeq_epi8(x, vb)),
-                                 _mm_cmpeq_epi8(x, vc));
-        m |= (uint64_t)(uint32_t)_mm_movemask_epi8(e) << (16 * i);
+        mt |= (uint64_t)(uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(x, vt)) << (16 * i);
+        me |= (uint64_t)(uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(x, ve)) << (16 * i);
+        mn |= (uint64_t)(uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(x, vn)) << (16 * i);
     }
-    return m;
 #else
-    uint64_t m = 0;
+    uint64_t mt = 0, me = 0, mn = 0;
     for (int i = 0; i < 64; i++) {
-        unsigned char x = p[i];
-        m |= (uint64_t)(x == (unsigned char)a || x == (unsigned char)b || x == (unsigned char)c) << i;
+        mt |= (uint64_t)(p[i] == (unsigned char)segc) << i;
+        me |= (uint64_t)(p[i] == (unsigned char)elc) << i;
+        mn |= (uint64_t)(p[i] == '\n') << i;
     }
-    return m;
 #endif
+    *t = mt;
+    *e = me;
+    *nl = mn;
 }
 
-/* Mask of the block at r->blk, bits past the data's end cleared. */
-static uint64_t block_mask(const rcm_x12_reader *r, size_t blk)
+static inline int bitcount(uint64_t m) /* few bits set: cheaper than a software popcount */
 {
-    size_t avail = r->len - blk;
-    if (avail >= 64 && (r->buf || avail >= 64))
-        return classify64(r->data + blk, r->d.seg, r->d.elem, '\n');
-    unsigned char tmp[64];
-    memset(tmp, 0, sizeof(tmp));
-    memcpy(tmp, r->data + blk, avail);
-    uint64_t m = classify64(tmp, r->d.seg, r->d.elem, '\n');
-    return avail ? m & (~(uint64_t)0 >> (64 - avail)) : 0;
+    int k = 0;
+    for (; m; m &= m - 1)
+        k++;
+    return k;
+}
+
+/*
+ * Finds the terminator of the segment that starts at s (pos <= s: pos is
+ * where the whitespace before it starts). Stores element offsets (relative
+ * to s, +1) into off[1..]; adds the '\n' in [s, terminator] to *nl_in.
+ * Returns the terminator's index, or (size_t)-1 when data[len) ends first.
+ *
+ * Three separate masks mean no branch on which delimiter a byte is: the
+ * terminator is the lowest bit of t, the elements before it the bits of e
+ * below it. Separators are stored a block at a time (off[] has 64 spare
+ * slots) and the element limit is checked once per block.
+ */
+static inline size_t scan(scan_state *st, const unsigned char *data, size_t len, size_t pos,
+                          size_t s, char segc, char elc, uint32_t *off, uint32_t *n_io,
+                          unsigned *too_many, long *nl_in)
+{
+    uint32_t n = 0;
+    size_t blk;
+    uint64_t t, e, nl;
+    if (st->valid && st->blk <= pos && pos < st->blk + 64) {
+        blk = st->blk;
+        t = st->t;
+        e = st->e;
+        nl = st->nl;
+    } else {
+        blk = pos;
+        goto load;
+    }
+    for (;;) {
+        if (s > blk) { /* bits below s are whitespace before the segment, counted already */
+            uint64_t keep = s - blk >= 64 ? 0 : ~(uint64_t)0 << (s - blk);
+            t &= keep;
+            e &= keep;
+            nl &= keep;
+        }
+        uint32_t base = (uint32_t)(blk - s + 1);
+        if (t) {
+            unsigned k = (unsigned)__builtin_ctzll(t);
+            uint64_t upto = k == 63 ? ~(uint64_t)0 : ((uint64_t)2 << k) - 1; /* bits 0..k */
+            for (uint64_t m = e & upto; m; m &= m - 1)
+                off[++n] = base + (uint32_t)__builtin_ctzll(m);
+            if (UNLIKELY(nl & upto))
+                *nl_in += bitcount(nl & upto);
+            if (UNLIKELY(n > RCM_X12_MAX_ELEMS)) {
+                n = RCM_X12_MAX_ELEMS;
+                *too_many = 1;
+            }
+            st->blk = blk;
+            st->t = t & ~upto;
+            st->e = e & ~upto;
+            st->nl = nl & ~upto;
+            st->valid = 1;
+            *n_io = n;
+            return blk + k;
+        }
+        for (; e; e &= e - 1)
+            off[++n] = base + (uint32_t)__builtin_ctzll(e);
+        if (UNLIKELY(nl))
+            *nl_in += bitcount(nl);
+        if (UNLIKELY(n > RCM_X12_MAX_ELEMS)) {
+            n = RCM_X12_MAX_ELEMS;
+            *too_many = 1;
+        }
+        blk += 64;
+    load:
+        if (blk >= len) {
+            st->valid = 0;
+            *n_io = n;
+            return (size_t)-1;
+        }
+        if (LIKELY(len - blk >= 64)) {
+            classify64(data + blk, segc, elc, &t, &e, &nl);
+        } else {
+            unsigned char tmp[64];
+            size_t avail = len - blk;
+            memset(tmp, 0, sizeof(tmp));
+            memcpy(tmp, data + blk, avail);
+            classify64(tmp, segc, elc, &t, &e, &nl);
+            uint64_t valid = ~(uint64_t)0 >> (64 - avail);
+            t &= valid;
+            e &= valid;
+            nl &= valid;
+        }
+    }
 }
 
 static int is_space(unsigned char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
@@ -94,7 +184,7 @@ static int refill(rcm_x12_reader *r, size_t keep, rcm_error *err)
         r->pos -= keep;
         r->len = n;
     }
-    r->have_mask = 0;
+    r->scan.valid = 0;
     size_t got = 0;
     while (r->len < r->cap) {
         ssize_t k = read(r->fd, r->buf + r->len, r->cap - r->len);
@@ -177,7 +267,7 @@ static int read_isa_delims(rcm_x12_reader *r, size_t s, rcm_error *err, long lin
                              r->segno + 1);
     }
     if (d.seg != r->d.seg || d.elem != r->d.elem)
-        r->have_mask = 0;
+        r->scan.valid = 0;
     r->d = d;
     return 0;
 }
@@ -322,14 +412,19 @@ again:;
     size_t s = r->pos;
     long nl_ws = 0;
     /* whitespace between segments (CR/LF after terminators, indentation) */
-    while (s < r->len && is_space(r->data[s]) && r->data[s] != (unsigned char)r->d.seg &&
-           r->data[s] != (unsigned char)r->d.elem)
-        nl_ws += r->data[s++] == '\n';
+    if (s + 1 < r->len && r->data[s] == '\n' && r->d.seg != '\n' && r->d.elem != '\n') {
+        s++; /* the common case: one LF after the terminator */
+        nl_ws = 1;
+    }
+    if (UNLIKELY(s < r->len && (unsigned)(r->data[s] - 'A') >= 26u))
+        while (s < r->len && is_space(r->data[s]) && r->data[s] != (unsigned char)r->d.seg &&
+               r->data[s] != (unsigned char)r->d.elem)
+            nl_ws += r->data[s++] == '\n';
     if (s == r->len) {
         if (r->eof) {
             r->line += nl_ws;
             r->pos = s;
-            r->have_mask = 0;
+            r->scan.valid = 0;
             return 0;
         }
         r->line += nl_ws;
@@ -353,115 +448,71 @@ again:;
             return rc;
     }
 
-    /* scan from r->pos: visit every set bit until the terminator */
-    const char segc = r->d.seg, elc = r->d.elem;
+    /* find the terminator: element offsets and newlines come with it */
     uint32_t n = 0;
     long nl_in = 0;
     unsigned too_many = 0;
-    size_t blk;
-    uint64_t mask;
-    if (r->have_mask && r->blk <= r->pos && r->pos < r->blk + 64) {
-        blk = r->blk;
-        mask = r->mask;
-    } else {
-        blk = r->pos;
-        mask = block_mask(r, blk);
+    size_t at = scan(&r->scan, r->data, r->len, r->pos, s, r->d.seg, r->d.elem, seg->off, &n,
+                           &too_many, &nl_in);
+    if (LIKELY(at != (size_t)-1)) {
+        seg->ptr = (const char *)r->data + s;
+        seg->len = (uint32_t)(at - s);
+        seg->n = n;
+        seg->off[0] = 0;
+        seg->off[n + 1] = seg->len + 1;
+        seg->number = ++r->segno;
+        seg->line = r->line + nl_ws + 1;
+        seg->offset = r->base + s;
+        seg->too_many = too_many;
+        seg->unterminated = 0;
+        seg->d = r->d;
+        r->line += nl_ws + nl_in;
+        r->pos = at + 1;
+        *out = seg;
+        return 1;
     }
-    for (;;) {
-        while (mask) {
-            unsigned b = (unsigned)__builtin_ctzll(mask);
-            mask &= mask - 1;
-            size_t at = blk + b;
-            char c = (char)r->data[at];
-            if (c == segc) {
-                if (at < s) { /* an empty segment (terminator right after whitespace) */
-                    nl_ws += c == '\n';
-                    s = at + 1;
-                    while (s < r->len && is_space(r->data[s]) && r->data[s] != (unsigned char)segc &&
-                           r->data[s] != (unsigned char)elc)
-                        s++;
-                    continue;
-                }
-                if (c == '\n')
-                    nl_in++;
-                seg->ptr = (const char *)r->data + s;
-                seg->len = (uint32_t)(at - s);
-                seg->n = n;
-                seg->off[0] = 0;
-                seg->off[n + 1] = seg->len + 1;
-                seg->number = ++r->segno;
-                seg->line = r->line + nl_ws + 1;
-                seg->offset = r->base + s;
-                seg->too_many = too_many;
-                seg->unterminated = 0;
-                seg->d = r->d;
-                r->line += nl_ws + nl_in;
-                r->pos = at + 1;
-                r->blk = blk;
-                r->mask = mask;
-                r->have_mask = 1;
-                *out = seg;
-                return 1;
-            }
-            if (c == elc) {
-                if (at < s)
-                    continue; /* cannot happen: whitespace skip stops at separators */
-                if (LIKELY(n < RCM_X12_MAX_ELEMS))
-                    seg->off[++n] = (uint32_t)(at - s + 1);
-                else
-                    too_many = 1;
-            } else if (at >= s) {
-                nl_in++;
-            }
+    /* no terminator in the window */
+    if (!r->eof) {
+        if (r->pos == 0 && r->len == r->cap) {
+            fail_at(r, err, RCM_ELIMIT, s, r->line + nl_ws + 1);
+            return rcm_error_set(err, RCM_ELIMIT,
+                                 "segment %ld is longer than %zu bytes: is the segment "
+                                 "terminator '%c' missing?",
+                                 r->segno + 1, r->cap, isprint((unsigned char)r->d.seg) ? r->d.seg : '?');
         }
-        blk += 64;
-        if (blk >= r->len) {
-            /* no terminator in the window */
-            if (!r->eof) {
-                if (r->pos == 0 && r->len == r->cap) {
-                    fail_at(r, err, RCM_ELIMIT, s, r->line + nl_ws + 1);
-                    return rcm_error_set(err, RCM_ELIMIT,
-                                         "segment %ld is longer than %zu bytes: is the segment "
-                                         "terminator '%c' missing?",
-                                         r->segno + 1, r->cap, isprint((unsigned char)segc) ? segc : '?');
-                }
-                int rc = refill(r, r->pos, err);
-                if (rc < 0)
-                    return rc;
-                r->have_mask = 0;
-                goto again;
-            }
-            /* the input ends inside this segment */
-            size_t end = r->len;
-            while (end > s && is_space(r->data[end - 1]))
-                end--;
-            if (end == s) {
-                r->line += nl_ws + nl_in;
-                r->pos = r->len;
-                r->have_mask = 0;
-                return 0;
-            }
-            while (n > 0 && seg->off[n] > end - s + 1)
-                n--;
-            seg->ptr = (const char *)r->data + s;
-            seg->len = (uint32_t)(end - s);
-            seg->n = n;
-            seg->off[0] = 0;
-            seg->off[n + 1] = seg->len + 1;
-            seg->number = ++r->segno;
-            seg->line = r->line + nl_ws + 1;
-            seg->offset = r->base + s;
-            seg->too_many = too_many;
-            seg->unterminated = 1;
-            seg->d = r->d;
-            r->line += nl_ws + nl_in;
-            r->pos = r->len;
-            r->have_mask = 0;
-            *out = seg;
-            return 1;
-        }
-        mask = block_mask(r, blk);
+        int rc = refill(r, r->pos, err);
+        if (rc < 0)
+            return rc;
+        goto again;
     }
+    /* the input ends inside this segment */
+    size_t end = r->len;
+    while (end > s && is_space(r->data[end - 1]))
+        end--;
+    if (end == s) {
+        r->line += nl_ws + nl_in;
+        r->pos = r->len;
+        r->scan.valid = 0;
+        return 0;
+    }
+    while (n > 0 && seg->off[n] > end - s + 1)
+        n--;
+    seg->ptr = (const char *)r->data + s;
+    seg->len = (uint32_t)(end - s);
+    seg->n = n;
+    seg->off[0] = 0;
+    seg->off[n + 1] = seg->len + 1;
+    seg->number = ++r->segno;
+    seg->line = r->line + nl_ws + 1;
+    seg->offset = r->base + s;
+    seg->too_many = too_many;
+    seg->unterminated = 1;
+    seg->d = r->d;
+    r->line += nl_ws + nl_in;
+    r->pos = r->len;
+    r->scan.valid = 0;
+    *out = seg;
+    return 1;
 }
 
 rcm_str rcm_x12_comp(rcm_str el, char sep, unsigned j)
