@@ -99,8 +99,9 @@ fuzz: $(BUILD)/librcm.a
 	    $(BUILD)/fuzz/new_$$n tests/fuzz/corpus/$$n || exit 1; \
 	done
 
+DEMO_DIR ?= demo-out
 demo: all
-	scripts/demo.sh $(RCM)
+	DEMO_DIR=$(DEMO_DIR) scripts/demo.sh $(RCM)
 
 clean:
 	rm -rf $(BUILD)

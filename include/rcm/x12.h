@@ -56,6 +56,22 @@ static inline int rcm_x12_is(const rcm_x12_seg *s, const char *id)
     rcm_str e = rcm_x12_el(s, 0);
     return e.n == strlen(id) && memcmp(e.p, id, e.n) == 0;
 }
+/*
+ * The segment id as one integer, for switch statements in typed readers:
+ * switch (rcm_x12_key(seg)) { case RCM_X12_KEY('C','L','P'): ... case RCM_X12_KEY('S','E',0): ... }
+ * Ids longer than 3 characters give 0.
+ */
+#define RCM_X12_KEY(a, b, c) (((uint32_t)(unsigned char)(a) << 16) | ((uint32_t)(unsigned char)(b) << 8) | (uint32_t)(unsigned char)(c))
+static inline uint32_t rcm_x12_key(const rcm_x12_seg *s)
+{
+    uint32_t n = s->off[1] - 1; /* id length (off[1] = len + 1 when there are no elements) */
+    const unsigned char *p = (const unsigned char *)s->ptr;
+    if (n == 3)
+        return RCM_X12_KEY(p[0], p[1], p[2]);
+    if (n == 2)
+        return RCM_X12_KEY(p[0], p[1], 0);
+    return 0;
+}
 /* Component j (1-based) of a composite element, split on sep. Empty view when absent. */
 RCM_API rcm_str rcm_x12_comp(rcm_str el, char sep, unsigned j);
 /* Number of components in el (1 for a simple element, 0 when empty). */

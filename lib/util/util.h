@@ -4,11 +4,14 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include "rcm/error.h"
 #include "rcm/buf.h"
 #include "rcm/value.h"
-#include "banned.h"
+#include "banned.h" /* last: system headers above may define what it bans */
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -11,13 +11,15 @@
 #include <stdarg.h>
 #include "x12_internal.h"
 
-enum { ST_OUT, ST_ISA, ST_GS, ST_SET };
+enum { ST_OUT, ST_ISA, ST_GS, ST_SET }; /* nesting depth: a deeper level has a larger value */
 
 struct x12_walk {
     const rcm_x12_visitor *v;
     rcm_x12_env env;
     rcm_x12_stats st;
     int state;
+    int gs_outer;   /* where a GE returns: ST_ISA, or ST_OUT for a GS outside an interchange */
+    int st_outer;   /* where an SE returns: ST_GS, or the level an ST outside a group stood at */
     long groups_in_isa, sets_in_gs, seg_in_set;
     long isa_segment, gs_segment;
     long last_segment, last_line;
@@ -156,7 +158,7 @@ static int end_set(x12_walk *w, const rcm_x12_seg *se)
     int rc = 0;
     if (w->v->set_end)
         rc = w->v->set_end(w->v->ctx, &w->env, se);
-    w->state = ST_GS;
+    w->state = w->st_outer;
     w->env.st_id[0] = w->env.st_control[0] = w->env.st_version[0] = '\0';
     w->env.st_position = 0;
     return rc;
@@ -171,23 +173,27 @@ static int end_interchange(x12_walk *w)
     return rc;
 }
 
-/* Closes whatever is open at the end of input or before a new ISA. */
-static int close_open(x12_walk *w, const rcm_x12_seg *at, const char *why)
+/*
+ * Closes the levels open deeper than level (ST_OUT: all), each missing
+ * trailer reported once: at the end of input, before a new ISA, or before a
+ * GS or IEA that came too early.
+ */
+static int close_open(x12_walk *w, const rcm_x12_seg *at, const char *why, int level)
 {
     int rc = 0;
-    if (w->state == ST_SET) {
+    if (w->state == ST_SET && level < ST_SET) {
         report(w, at, RCM_X12P_SET, RCM_SEV_ERROR, 0, 0, "2",
                "transaction set '%s' control number %s has no SE trailer (%s)", w->env.st_id,
                w->env.st_control, why);
         if ((rc = end_set(w, NULL)) < 0)
             return rc;
     }
-    if (w->state == ST_GS) {
+    if (w->state == ST_GS && level < ST_GS) {
         report(w, at, RCM_X12P_GROUP, RCM_SEV_ERROR, 0, 0, "3",
                "functional group %s has no GE trailer (%s)", w->env.gs_control, why);
-        w->state = ST_ISA;
+        w->state = w->gs_outer;
     }
-    if (w->state == ST_ISA) {
+    if (w->state == ST_ISA && level < ST_ISA) {
         report(w, at, RCM_X12P_INTERCHANGE, RCM_SEV_ERROR, 0, 0, "023",
                "interchange %s has no IEA trailer (%s)", w->env.isa_control, why);
         rc = end_interchange(w);
@@ -266,7 +272,7 @@ static void check_isa(x12_walk *w, const rcm_x12_seg *s)
 static int on_isa(x12_walk *w, const rcm_x12_seg *s)
 {
     int rc;
-    if (w->state != ST_OUT && (rc = close_open(w, s, "a new ISA began")) < 0)
+    if (w->state != ST_OUT && (rc = close_open(w, s, "a new ISA began", ST_OUT)) < 0)
         return rc;
     memset(&w->env.isa_sender_q, 0, (size_t)((char *)&w->env.st_position - (char *)&w->env.isa_sender_q));
     w->env.delims = s->d;
@@ -295,12 +301,25 @@ static void count_check(x12_walk *w, const rcm_x12_seg *s, int el, long expected
     }
 }
 
-static void control_check(x12_walk *w, const rcm_x12_seg *s, int el, const char *expected, int kind,
-                          const char *code, const char *what)
+/*
+ * A trailer's control number against the header's copy, which keeps at most
+ * size - 1 characters: a header value too long to keep (reported at the
+ * header) matches on what was kept, so one fault is not reported twice.
+ */
+static int control_matches(rcm_str e, const char *copy, size_t size)
+{
+    size_t n = strlen(copy);
+    if (n == size - 1 && e.n > n)
+        e.n = n;
+    return rcm_str_eq(e, copy);
+}
+
+static void control_check(x12_walk *w, const rcm_x12_seg *s, int el, const char *expected,
+                          size_t expected_size, int kind, const char *code, const char *what)
 {
     rcm_str e = rcm_x12_el(s, (unsigned)el);
     char tmp[24];
-    if (!rcm_str_eq(e, expected)) {
+    if (!control_matches(e, expected, expected_size)) {
         shown(tmp, sizeof(tmp), e);
         report(w, s, kind, RCM_SEV_ERROR, el, 0, code, "%s '%s' does not match '%s' in the header",
                what, tmp, expected);
@@ -310,21 +329,18 @@ static void control_check(x12_walk *w, const rcm_x12_seg *s, int el, const char 
 static int on_iea(x12_walk *w, const rcm_x12_seg *s)
 {
     int rc;
-    if (w->state == ST_OUT) {
+    if (w->state > ST_ISA && (rc = close_open(w, s, "IEA came first", ST_ISA)) < 0)
+        return rc;
+    if (w->state == ST_OUT) { /* also after a group that stood outside any interchange */
         report(w, s, RCM_X12P_INTERCHANGE, RCM_SEV_ERROR, 0, 0, "022", "IEA without an ISA");
         return 0;
-    }
-    if (w->state != ST_ISA) {
-        if ((rc = close_open(w, s, "IEA came first")) < 0)
-            return rc;
-        w->state = ST_ISA;
     }
     count_check(w, s, 1, w->groups_in_isa, RCM_X12P_INTERCHANGE, "021", "functional groups");
     rcm_str c = rcm_x12_el(s, 2);
     while (c.n && c.p[c.n - 1] == ' ')
         c.n--;
     char tmp[24];
-    if (!rcm_str_eq(c, w->env.isa_control)) {
+    if (!control_matches(c, w->env.isa_control, sizeof(w->env.isa_control))) {
         shown(tmp, sizeof(tmp), c);
         report(w, s, RCM_X12P_INTERCHANGE, RCM_SEV_ERROR, 2, 0, "001",
                "interchange control number '%s' does not match '%s' in the ISA", tmp, w->env.isa_control);
@@ -335,21 +351,12 @@ static int on_iea(x12_walk *w, const rcm_x12_seg *s)
 static int on_gs(x12_walk *w, const rcm_x12_seg *s)
 {
     int rc;
-    if (w->state == ST_OUT) {
+    if (w->state > ST_ISA && (rc = close_open(w, s, "a GS began", ST_ISA)) < 0)
+        return rc;
+    /* a group outside an interchange is still read as a group, so its sets and GE are too */
+    if (w->state == ST_OUT)
         report(w, s, RCM_X12P_INTERCHANGE, RCM_SEV_ERROR, 0, 0, "024", "GS outside an interchange (no ISA)");
-        return 0;
-    }
-    if (w->state != ST_ISA) {
-        if (w->state == ST_SET) {
-            report(w, s, RCM_X12P_SET, RCM_SEV_ERROR, 0, 0, "2",
-                   "transaction set '%s' control number %s has no SE trailer (a GS began)",
-                   w->env.st_id, w->env.st_control);
-            if ((rc = end_set(w, NULL)) < 0)
-                return rc;
-        }
-        report(w, s, RCM_X12P_GROUP, RCM_SEV_ERROR, 0, 0, "3",
-               "functional group %s has no GE trailer (a GS began)", w->env.gs_control);
-    }
+    w->gs_outer = w->state;
     w->state = ST_GS;
     w->groups_in_isa++;
     w->st.groups++;
@@ -389,8 +396,9 @@ static int on_ge(x12_walk *w, const rcm_x12_seg *s)
         return 0;
     }
     count_check(w, s, 1, w->sets_in_gs, RCM_X12P_GROUP, "5", "transaction sets");
-    control_check(w, s, 2, w->env.gs_control, RCM_X12P_GROUP, "4", "group control number");
-    w->state = ST_ISA;
+    control_check(w, s, 2, w->env.gs_control, sizeof(w->env.gs_control), RCM_X12P_GROUP, "4",
+                  "group control number");
+    w->state = w->gs_outer;
     return 0;
 }
 
@@ -404,10 +412,13 @@ static int on_st(x12_walk *w, const rcm_x12_seg *s)
         if ((rc = end_set(w, NULL)) < 0)
             return rc;
     }
+    /* a set outside a group is still read as a set; its SE returns to where it stood */
     if (w->state != ST_GS)
         report(w, s, RCM_X12P_GROUP, RCM_SEV_ERROR, 0, 0, "6", "ST outside a functional group (no GS)");
+    else
+        w->sets_in_gs++;
+    w->st_outer = w->state;
     w->state = ST_SET;
-    w->sets_in_gs++;
     w->st.sets++;
     w->seg_in_set = 1;
     w->env.st_position = 1;
@@ -435,7 +446,8 @@ static int on_se(x12_walk *w, const rcm_x12_seg *s)
     w->seg_in_set++;
     w->env.st_position = w->seg_in_set;
     count_check(w, s, 1, w->seg_in_set, RCM_X12P_SET, "4", "segments");
-    control_check(w, s, 2, w->env.st_control, RCM_X12P_SET, "3", "transaction set control number");
+    control_check(w, s, 2, w->env.st_control, sizeof(w->env.st_control), RCM_X12P_SET, "3",
+                  "transaction set control number");
     return end_set(w, s);
 }
 
@@ -446,8 +458,11 @@ static void check_syntax(x12_walk *w, const rcm_x12_seg *s)
     char tmp[16];
     if (!valid_id(id)) {
         shown(tmp, sizeof(tmp), id);
-        if (!id.n)
+        if (!s->len)
             report(w, s, RCM_X12P_SEGMENT, RCM_SEV_ERROR, 0, 0, "1", "empty segment (two terminators in a row?)");
+        else if (!id.n)
+            report(w, s, RCM_X12P_SEGMENT, RCM_SEV_ERROR, 0, 0, "1",
+                   "segment has no identifier (it starts with the element separator)");
         else
             report(w, s, RCM_X12P_SEGMENT, RCM_SEV_ERROR, 0, 0, "1",
                    "'%s' is not a segment identifier (2-3 upper-case letters or digits)", tmp);
@@ -455,10 +470,13 @@ static void check_syntax(x12_walk *w, const rcm_x12_seg *s)
     if (s->too_many)
         report(w, s, RCM_X12P_ELEMENT, RCM_SEV_ERROR, RCM_X12_MAX_ELEMS + 1, 0, "3",
                "segment has more than %d elements", RCM_X12_MAX_ELEMS);
-    if (s->unterminated)
+    if (s->unterminated) {
+        char t[8]; /* a terminator that does not print (CR, 0x1D) is shown by its code */
+        snprintf(t, sizeof(t), isprint((unsigned char)s->d.seg) ? "'%c'" : "0x%02X",
+                 isprint((unsigned char)s->d.seg) ? s->d.seg : (unsigned char)s->d.seg);
         report(w, s, RCM_X12P_SEGMENT, RCM_SEV_ERROR, 0, 0, "8",
-               "the input ends without the segment terminator '%c'",
-               isprint((unsigned char)s->d.seg) ? s->d.seg : '?');
+               "the input ends without the segment terminator %s", t);
+    }
 }
 
 int rcm_x12_walk(rcm_x12_reader *r, const rcm_x12_visitor *v, rcm_x12_stats *stats, rcm_error *err)
@@ -476,24 +494,28 @@ int rcm_x12_walk(rcm_x12_reader *r, const rcm_x12_visitor *v, rcm_x12_stats *sta
         w.st.segments++;
         w.last_segment = s->number;
         w.last_line = s->line;
-        check_syntax(&w, s);
-        rcm_str id = rcm_x12_id(s);
-        int ctl = id.n >= 2 && id.n <= 3;
-        if (ctl && rcm_str_eq(id, "ISA"))
-            rc = on_isa(&w, s);
-        else if (ctl && rcm_str_eq(id, "IEA"))
-            rc = on_iea(&w, s);
-        else if (ctl && rcm_str_eq(id, "GS"))
-            rc = on_gs(&w, s);
-        else if (ctl && rcm_str_eq(id, "GE"))
-            rc = on_ge(&w, s);
-        else if (ctl && rcm_str_eq(id, "ST"))
-            rc = on_st(&w, s);
-        else if (ctl && rcm_str_eq(id, "SE"))
-            rc = on_se(&w, s);
-        else if (w.state == ST_SET) {
+        uint32_t key = rcm_x12_key(s);
+        int control = key == RCM_X12_KEY('I', 'S', 'A') || key == RCM_X12_KEY('I', 'E', 'A') ||
+                      key == RCM_X12_KEY('G', 'S', 0) || key == RCM_X12_KEY('G', 'E', 0) ||
+                      key == RCM_X12_KEY('S', 'T', 0) || key == RCM_X12_KEY('S', 'E', 0);
+        if (!control && w.state == ST_SET) { /* its position first: its problems carry it */
             w.seg_in_set++;
             w.env.st_position = w.seg_in_set;
+        }
+        check_syntax(&w, s);
+        if (key == RCM_X12_KEY('I', 'S', 'A'))
+            rc = on_isa(&w, s);
+        else if (key == RCM_X12_KEY('I', 'E', 'A'))
+            rc = on_iea(&w, s);
+        else if (key == RCM_X12_KEY('G', 'S', 0))
+            rc = on_gs(&w, s);
+        else if (key == RCM_X12_KEY('G', 'E', 0))
+            rc = on_ge(&w, s);
+        else if (key == RCM_X12_KEY('S', 'T', 0))
+            rc = on_st(&w, s);
+        else if (key == RCM_X12_KEY('S', 'E', 0))
+            rc = on_se(&w, s);
+        else if (w.state == ST_SET) {
             rc = w.v->segment ? w.v->segment(w.v->ctx, &w.env, s) : 0;
         } else {
             if (w.state == ST_OUT)
@@ -511,7 +533,7 @@ int rcm_x12_walk(rcm_x12_reader *r, const rcm_x12_visitor *v, rcm_x12_stats *sta
             break;
     }
     if (rc == 0 && !w.stop)
-        rc = close_open(&w, NULL, "the input ended");
+        rc = close_open(&w, NULL, "the input ended", ST_OUT);
     if (rc == 0 && w.stop)
         rc = w.stop;
     if (rc < 0 && err && !err->code)

@@ -1,0 +1,45 @@
+#!/bin/sh
+# rcm's main job on the bundled demo data, end to end:
+#   1. check every bundled X12 file (envelopes, syntax, 835 balancing, 837 claim totals);
+#   2. summarize the bundled 835 remittances (payments, adjustments by group, denials, reversals);
+#   3. read the bundled 837P claims into claims JSON, write them back as a new 837P
+#      batch, and check the written batch.
+# Usage: scripts/demo.sh RCM_BINARY   (make demo runs it; DEMO_DIR=dir keeps the outputs there)
+set -eu
+RCM=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+here=$(cd "$(dirname "$0")/.." && pwd)
+DATA="$here/tests/data/x12"
+out=${DEMO_DIR:-demo-out}
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+cd "$DATA"
+
+say() { printf '\n== %s\n' "$*"; }
+
+say "1. rcm x12 check: every bundled 835, 837, 999 and 277CA sample"
+files="linuxforhealth-x12/demo.835 linuxforhealth-x12/managed-care.835 badx12/X221-multiple-claims-single-check.edi
+linuxforhealth-x12/demo.837 linuxforhealth-x12/demo.837i badx12/X222-commercial-health-insurance.edi
+imsweb-x12-parser/x12_999_rejected.txt imsweb-x12-parser/x12_277CA_rejected.txt
+imsweb-x12-parser/x12_valid.txt badx12/error_validation.edi"
+for f in $files; do
+    "$RCM" x12 check --summary "$f" >"$out/check.txt" 2>&1 || true
+    tail -1 "$out/check.txt"
+    grep -v ': ok:\|: problems:' "$out/check.txt" | head -3 | sed 's/^/    /'
+done
+
+say "2. rcm era summary: a remittance with several claims on one check"
+"$RCM" era summary badx12/X221-multiple-claims-single-check.edi
+
+say "3. 837P -> claims JSON -> 837P"
+"$RCM" x12 json linuxforhealth-x12/demo.837 >"$out/claims.jsonl"
+echo "$(wc -l <"$out/claims.jsonl") claim(s) read from linuxforhealth-x12/demo.837 into $out/claims.jsonl"
+"$RCM" x12 write 837p "$out/claims.jsonl" --out "$out/rewritten.837"
+"$RCM" x12 check --summary "$out/rewritten.837"
+"$RCM" x12 json "$out/rewritten.837" >"$out/claims2.jsonl"
+if cmp -s "$out/claims.jsonl" "$out/claims2.jsonl"; then
+    echo "round trip: the rewritten 837P reads back to the same claims"
+else
+    echo "round trip: the claims differ (diff $out/claims.jsonl $out/claims2.jsonl)"; exit 1
+fi
+echo
+echo "outputs are in $out"
