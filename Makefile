@@ -83,7 +83,7 @@ fuzz-replay: $(REPLAY_BIN)
 	@for n in $(FUZZ_NAMES); do $(BUILD)/fuzz/replay_$$n tests/fuzz/corpus/$$n || exit 1; done
 
 asan:
-	$(MAKE) BUILD=$(BUILD)/asan SAN=1 OPT=-O1 test
+	LSAN_OPTIONS=suppressions=$(abspath tests/lsan.supp) $(MAKE) BUILD=$(BUILD)/asan SAN=1 OPT=-O1 test
 
 bench: all $(BENCH_BIN)
 	bench/run.sh $(BUILD)

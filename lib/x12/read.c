@@ -23,7 +23,7 @@ static int kind_of(const char *st_id)
 {
     if (strcmp(st_id, "835") == 0) return T_835;
     if (strcmp(st_id, "837") == 0) return T_837;
-    if (strcmp(st_id, "999") == 0) return T_999;
+    if (strcmp(st_id, "999") == 0 || strcmp(st_id, "997") == 0) return T_999;
     if (strcmp(st_id, "277") == 0) return T_277;
     return T_GENERIC;
 }

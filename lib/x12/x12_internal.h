@@ -27,11 +27,11 @@ typedef struct x12_typed_ops {
 
 extern const x12_typed_ops x12_ops_835;      /* r835.c */
 extern const x12_typed_ops x12_ops_837;      /* r837.c: 837P and 837I */
-extern const x12_typed_ops x12_ops_999;      /* rack.c */
-extern const x12_typed_ops x12_ops_277;      /* rack.c: 277CA and 277 */
+extern const x12_typed_ops x12_ops_999;      /* r999.c: 999 and 997 */
+extern const x12_typed_ops x12_ops_277;      /* r277.c: 277CA and 277 */
 extern const x12_typed_ops x12_ops_generic;  /* rgeneric.c: 270, 271, 276 and anything else */
 
-/* TA1 (outside any set, inside the interchange): rack.c */
+/* TA1 (outside any set, inside the interchange): rta1.c */
 int x12_ta1_read(const rcm_x12_typed_cb *cb, const rcm_x12_env *env, const rcm_x12_seg *seg);
 
 /* Reports a bad value: "'VALUE' is not WHAT" at element el (component comp). */
