@@ -23,6 +23,11 @@ void cli_error(const rcm_error *err);
 
 int cmd_x12(int argc, char **argv);
 int cmd_era(int argc, char **argv);
+int cmd_init(int argc, char **argv);     /* cmd_init.c */
+int cmd_refdata(int argc, char **argv);  /* cmd_refdata.c */
+int cmd_code(int argc, char **argv);     /* cmd_code.c */
+int cmd_ncci(int argc, char **argv);     /* cmd_ncci.c */
+int cmd_fee(int argc, char **argv);      /* cmd_fee.c */
 
 /* x12 subcommands */
 int cmd_x12_check(int argc, char **argv);

@@ -3,7 +3,12 @@
 #include "cmd.h"
 
 static const cmd top[] = {
+    { "code", cmd_code, "look up and search ICD-10-CM, HCPCS and CPT codes" },
     { "era", cmd_era, "read 835 remittances (summary)" },
+    { "fee", cmd_fee, "expected Medicare allowed amount from the fee schedule" },
+    { "init", cmd_init, "create a store holding the bundled reference data" },
+    { "ncci", cmd_ncci, "NCCI procedure-to-procedure and MUE edits among codes" },
+    { "refdata", cmd_refdata, "import reference data files and show what is loaded" },
     { "x12", cmd_x12, "check, convert and write X12 5010 files" },
 };
 
