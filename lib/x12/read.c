@@ -132,7 +132,14 @@ int x12_date(const rcm_x12_env *env, const rcm_x12_seg *seg, int el, rcm_date *o
         return 0;
     if (rcm_date_parse(out, v) < 0) {
         *out = RCM_DATE_NONE;
-        return x12_bad_value(env, seg, el, 0, v, "a date (CCYYMMDD)");
+        char tmp[40];
+        size_t n = v.n < sizeof(tmp) - 1 ? v.n : sizeof(tmp) - 1;
+        for (size_t i = 0; i < n; i++)
+            tmp[i] = isprint((unsigned char)v.p[i]) ? v.p[i] : '?';
+        tmp[n] = '\0';
+        /* IK403 code 8: invalid date */
+        return rcm_x12_report(env, seg, RCM_X12P_ELEMENT, RCM_SEV_ERROR, el, 0, "8",
+                              "'%s'%s is not a date (CCYYMMDD)", tmp, v.n > n ? "..." : "");
     }
     return 0;
 }
