@@ -22,6 +22,7 @@
 #endif
 
 #define PAD 64
+#define ISA_SEARCH 512  /* bytes searched for the 16 separators of a non-fixed-width ISA */
 
 /*
  * The scan state carried from one segment to the next: the 64-byte block at
@@ -96,7 +97,7 @@ static inline int bitcount(uint64_t m) /* few bits set: cheaper than a software 
  * below it. Separators are stored a block at a time (off[] has 64 spare
  * slots) and the element limit is checked once per block.
  */
-static inline size_t scan(scan_state *st, const unsigned char *data, size_t len, size_t pos,
+static inline __attribute__((always_inline)) size_t scan(scan_state *st, const unsigned char *data, size_t len, size_t pos,
                           size_t s, char segc, char elc, uint32_t *off, uint32_t *n_io,
                           unsigned *too_many, long *nl_in)
 {
@@ -237,7 +238,7 @@ static int read_isa_delims(rcm_x12_reader *r, size_t s, rcm_error *err, long lin
                              "segment %ld 'ISA' element 1: '%c' cannot be the element separator",
                              r->segno + 1, isprint(p[3]) ? p[3] : '?');
     }
-    size_t i, seps = 0, lim = avail < 512 ? avail : 512;
+    size_t i, seps = 0, lim = avail < ISA_SEARCH ? avail : ISA_SEARCH;
     for (i = 3; i < lim; i++)
         if (p[i] == (unsigned char)d.elem && ++seps == 16)
             break;
@@ -249,8 +250,11 @@ static int read_isa_delims(rcm_x12_reader *r, size_t s, rcm_error *err, long lin
     }
     d.comp = (char)p[i + 1];
     d.seg = (char)p[i + 2];
-    /* ISA11 is the repetition separator in 5010; in 4010 it is 'U' (a standards id) */
-    d.rep = i == 104 ? (char)p[82] : 0;
+    /*
+     * ISA11 is the repetition separator in 5010; in 4010 it is 'U' (a standards id).
+     * Fixed width puts the 16th separator at 103 and ISA11 at 82, between separators.
+     */
+    d.rep = i == 103 && p[81] == p[3] && p[83] == p[3] ? (char)p[82] : 0;
     if (d.rep == 'U' || isalnum((unsigned char)d.rep) || d.rep == ' ')
         d.rep = 0;
     if (d.seg == d.elem || d.comp == d.elem || d.comp == d.seg || (d.rep && (d.rep == d.elem || d.rep == d.seg || d.rep == d.comp))) {
@@ -288,8 +292,20 @@ static int check_start(rcm_x12_reader *r, rcm_error *err)
     if (n >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF)
         i = 3;
     long line = 0;
-    for (; i < n && is_space(p[i]); i++)
-        line += p[i] == '\n';
+    for (;;) {
+        for (; i < r->len && is_space(r->data[i]); i++)
+            line += r->data[i] == '\n';
+        if (r->eof || r->len - i >= 3)
+            break;
+        /* whitespace up to the window's end: read on (a file only; memory is all there) */
+        r->pos = i;
+        int rc = refill(r, i, err);
+        if (rc < 0)
+            return rc;
+        i = r->pos;
+    }
+    p = r->data;
+    n = r->len;
     if (i == n) {
         err->source = r->source;
         return rcm_error_set(err, RCM_EFORMAT, "input is empty: no X12 interchange");
@@ -302,9 +318,10 @@ static int check_start(rcm_x12_reader *r, rcm_error *err)
         shown[k] = '\0';
         err->source = r->source;
         err->line = line + 1;
-        err->offset = i;
+        err->offset = r->base + i;
         return rcm_error_set(err, RCM_EFORMAT,
-                             "not an X12 interchange: expected 'ISA' at byte %zu, found '%s'", i, shown);
+                             "not an X12 interchange: expected 'ISA' at byte %llu, found '%s'",
+                             (unsigned long long)(r->base + i), shown);
     }
     r->pos = i;
     r->line = line;
@@ -334,6 +351,9 @@ static rcm_x12_reader *reader_new(const char *source)
 int rcm_x12_open_mem(rcm_x12_reader **out, const void *buf, size_t len, const char *source,
                      rcm_error *err)
 {
+    rcm_error scratch;
+    if (!err)
+        err = &scratch;
     *out = NULL;
     rcm_x12_reader *r = reader_new(source ? source : "input");
     if (!r)
@@ -354,6 +374,9 @@ int rcm_x12_open_mem(rcm_x12_reader **out, const void *buf, size_t len, const ch
 
 int rcm_x12_open_file(rcm_x12_reader **out, const char *path, rcm_error *err)
 {
+    rcm_error scratch;
+    if (!err)
+        err = &scratch;
     *out = NULL;
     int stdin_ = strcmp(path, "-") == 0;
     rcm_x12_reader *r = reader_new(stdin_ ? "stdin" : path);
@@ -405,8 +428,23 @@ void rcm_x12_reader_free(rcm_x12_reader *r)
 const char *rcm_x12_source(const rcm_x12_reader *r) { return r->source; }
 uint64_t rcm_x12_bytes(const rcm_x12_reader *r) { return r->base + r->pos; }
 
+/*
+ * Past the element limit the last element kept ends at the next separator,
+ * not at the segment's end: its view must not hold the elements dropped.
+ */
+static void cut_last_element(rcm_x12_seg *seg)
+{
+    uint32_t a = seg->off[seg->n];
+    const char *q = memchr(seg->ptr + a, seg->d.elem, seg->len - a);
+    if (q)
+        seg->off[seg->n + 1] = (uint32_t)(q - seg->ptr) + 1;
+}
+
 int rcm_x12_next(rcm_x12_reader *r, const rcm_x12_seg **out, rcm_error *err)
 {
+    rcm_error scratch;
+    if (!err)
+        err = &scratch;
     rcm_x12_seg *seg = &r->seg;
 again:;
     size_t s = r->pos;
@@ -434,7 +472,7 @@ again:;
             return rc;
         goto again;
     }
-    if (r->len - s < 106 && !r->eof) { /* room for a whole ISA, or the start of any segment */
+    if (r->len - s < ISA_SEARCH + 2 && !r->eof) { /* room for any ISA header and its delimiters */
         r->line += nl_ws;
         r->pos = s;
         int rc = refill(r, s, err);
@@ -466,6 +504,8 @@ again:;
         seg->too_many = too_many;
         seg->unterminated = 0;
         seg->d = r->d;
+        if (UNLIKELY(too_many))
+            cut_last_element(seg);
         r->line += nl_ws + nl_in;
         r->pos = at + 1;
         *out = seg;
@@ -475,10 +515,15 @@ again:;
     if (!r->eof) {
         if (r->pos == 0 && r->len == r->cap) {
             fail_at(r, err, RCM_ELIMIT, s, r->line + nl_ws + 1);
+            char t[8]; /* a terminator that does not print (CR, 0x1D) is shown by its code */
+            if (isprint((unsigned char)r->d.seg))
+                snprintf(t, sizeof(t), "'%c'", r->d.seg);
+            else
+                snprintf(t, sizeof(t), "0x%02X", (unsigned)(unsigned char)r->d.seg);
             return rcm_error_set(err, RCM_ELIMIT,
                                  "segment %ld is longer than %zu bytes: is the segment "
-                                 "terminator '%c' missing?",
-                                 r->segno + 1, r->cap, isprint((unsigned char)r->d.seg) ? r->d.seg : '?');
+                                 "terminator %s missing?",
+                                 r->segno + 1, r->cap, t);
         }
         int rc = refill(r, r->pos, err);
         if (rc < 0)
@@ -508,6 +553,8 @@ again:;
     seg->too_many = too_many;
     seg->unterminated = 1;
     seg->d = r->d;
+    if (UNLIKELY(too_many))
+        cut_last_element(seg);
     r->line += nl_ws + nl_in;
     r->pos = r->len;
     r->scan.valid = 0;

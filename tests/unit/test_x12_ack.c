@@ -769,8 +769,8 @@ Test(x12_ack277, malformed_277ca_sample_is_read_with_problems)
     coll c;
     cr_assert_eq(read_file(&c, SAMPLES "oopfactory-x12parser/277_5010_FromLatitude81uk.txt"), 0);
     cr_assert_eq(c.n277, 1);
-    expect_prob(&c, 4, 4, "6", "'20434343' is not a date");
-    expect_prob(&c, 13, 2, "6", "'2trtrtrt' is not a date");
+    expect_prob(&c, 4, 4, "8", "'20434343' is not a date");
+    expect_prob(&c, 13, 2, "8", "'2trtrtrt' is not a date");
     expect_prob(&c, 13, 3, "7", "'yh' is not an action code");
     expect_prob(&c, 28, 3, "8", "date range");
     json_t *a = rec(&c, 0);
@@ -888,7 +888,7 @@ Test(x12_ack277, claim_structure_problems)
     const prob *p = find_prob(&c, 12, 1, "1");
     cr_assert_not_null(p);
     cr_assert_eq(p->component, 1);
-    expect_prob(&c, 12, 2, "6", "'2024' is not a date");
+    expect_prob(&c, 12, 2, "8", "'2024' is not a date");
     expect_prob(&c, 12, 4, "6", "more than 2 decimal places");
     p = find_prob(&c, 13, 1, "1");
     cr_assert_not_null(p);
