@@ -40,6 +40,15 @@ static int emit(x12_walk *w, rcm_x12_problem *p)
     return 0;
 }
 
+/* s as printable ASCII ('?' for any other byte), cut to fit: problems are shown and put in JSON. */
+static void shown(char *out, size_t outsz, rcm_str s)
+{
+    size_t n = s.n < outsz - 1 ? s.n : outsz - 1;
+    for (size_t i = 0; i < n; i++)
+        out[i] = isprint((unsigned char)s.p[i]) ? s.p[i] : '?';
+    out[n] = '\0';
+}
+
 static int vreport(x12_walk *w, const rcm_x12_seg *seg, int kind, int sev, int el, int comp,
                    const char *code, const char *fmt, va_list ap)
 {
@@ -56,19 +65,22 @@ static int vreport(x12_walk *w, const rcm_x12_seg *seg, int kind, int sev, int e
         rcm_str id = rcm_x12_id(seg);
         if (id.n > 3)
             id.n = 3;
-        str_copy(p.seg_id, sizeof(p.seg_id), id);
+        shown(p.seg_id, sizeof(p.seg_id), id);
     } else {
         p.line = w->last_line;
         p.segment = w->last_segment;
     }
     if (w->state == ST_SET || kind >= RCM_X12P_SET) {
-        cstr_copy(p.st_id, sizeof(p.st_id), w->env.st_id);
-        cstr_copy(p.st_control, sizeof(p.st_control), w->env.st_control);
+        shown(p.st_id, sizeof(p.st_id), rcm_str_c(w->env.st_id));
+        shown(p.st_control, sizeof(p.st_control), rcm_str_c(w->env.st_control));
         p.set_position = w->state == ST_SET ? w->seg_in_set : 0;
     }
     p.element = el;
     p.component = comp;
     vsnprintf(p.msg, sizeof(p.msg), fmt, ap);
+    for (char *c = p.msg; *c; c++) /* values quoted from the data may hold any byte */
+        if (!isprint((unsigned char)*c))
+            *c = '?';
     return emit(w, &p);
 }
 
@@ -129,20 +141,18 @@ static int is_digits(rcm_str s)
 /* A segment id is 2 or 3 upper-case letters or digits, the first a letter. */
 static int valid_id(rcm_str id)
 {
-    if (id.n < 2 || id.n > 3 || id.p[0] < 'A' || id.p[0] > 'Z')
-        return 0;
-    for (size_t i = 1; i < id.n; i++)
-        if (!((id.p[i] >= 'A' && id.p[i] <= 'Z') || (id.p[i] >= '0' && id.p[i] <= '9')))
-            return 0;
-    return 1;
-}
-
-static void shown(char *out, size_t outsz, rcm_str s)
-{
-    size_t n = s.n < outsz - 1 ? s.n : outsz - 1;
-    for (size_t i = 0; i < n; i++)
-        out[i] = isprint((unsigned char)s.p[i]) ? s.p[i] : '?';
-    out[n] = '\0';
+    /* 1: A-Z, 2: 0-9; built once, read-only after */
+    static const unsigned char cls[256] = {
+        ['0'] = 2, ['1'] = 2, ['2'] = 2, ['3'] = 2, ['4'] = 2, ['5'] = 2, ['6'] = 2, ['7'] = 2,
+        ['8'] = 2, ['9'] = 2, ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1,
+        ['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1,
+        ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1,
+        ['W'] = 1, ['X'] = 1, ['Y'] = 1, ['Z'] = 1,
+    };
+    const unsigned char *p = (const unsigned char *)id.p;
+    if (id.n == 3)
+        return cls[p[0]] == 1 && cls[p[1]] && cls[p[2]];
+    return id.n == 2 && cls[p[0]] == 1 && cls[p[1]];
 }
 
 /* Trailing spaces of a fixed-width ISA field dropped. */
@@ -455,6 +465,8 @@ static int on_se(x12_walk *w, const rcm_x12_seg *s)
 static void check_syntax(x12_walk *w, const rcm_x12_seg *s)
 {
     rcm_str id = rcm_x12_id(s);
+    if (LIKELY(valid_id(id) && !s->too_many && !s->unterminated))
+        return;
     char tmp[16];
     if (!valid_id(id)) {
         shown(tmp, sizeof(tmp), id);
@@ -472,8 +484,10 @@ static void check_syntax(x12_walk *w, const rcm_x12_seg *s)
                "segment has more than %d elements", RCM_X12_MAX_ELEMS);
     if (s->unterminated) {
         char t[8]; /* a terminator that does not print (CR, 0x1D) is shown by its code */
-        snprintf(t, sizeof(t), isprint((unsigned char)s->d.seg) ? "'%c'" : "0x%02X",
-                 isprint((unsigned char)s->d.seg) ? s->d.seg : (unsigned char)s->d.seg);
+        if (isprint((unsigned char)s->d.seg))
+            snprintf(t, sizeof(t), "'%c'", s->d.seg);
+        else
+            snprintf(t, sizeof(t), "0x%02X", (unsigned)(unsigned char)s->d.seg);
         report(w, s, RCM_X12P_SEGMENT, RCM_SEV_ERROR, 0, 0, "8",
                "the input ends without the segment terminator %s", t);
     }
