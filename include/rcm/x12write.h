@@ -1,0 +1,98 @@
+/*
+ * Writing 837P (005010X222A1) and 837I (005010X223A2) batches.
+ *
+ * A streaming writer: claims are added one at a time and their segments
+ * appended to an output buffer that the caller drains (rcm_x12_writer_take)
+ * or that the writer writes to a file descriptor as it fills, so a batch of
+ * any size needs memory for one claim only.
+ *
+ * What it writes: one interchange (ISA/IEA) with one functional group
+ * (GS/GE) holding one or more transaction sets (ST/SE). A new set begins
+ * when a claim's submitter, receiver or BHT differs from the previous
+ * claim's, or after opts.max_claims_per_set claims. Inside a set, consecutive
+ * claims with the same billing provider side share a 2000A, with the same
+ * subscriber and payer a 2000B, with the same patient a 2000C; a 2000C is
+ * written only when the patient is not the subscriber. Sort claims by
+ * billing provider, subscriber and patient for the fewest HL levels.
+ * Control numbers match (ISA13 = IEA02, GS06 = GE02, ST02 = SE02), counts
+ * are exact (SE01, GE01, IEA01), HL numbers run from 1 in each set.
+ *
+ * The date and time of the envelope come from the options: the library never
+ * reads the clock.
+ *
+ * A claim that cannot be written validly (a required value missing, a value
+ * the loop cannot carry, a delimiter inside a value, CLM02 not the sum of
+ * the line charges...) is refused by rcm_x12_writer_add with an error naming
+ * the claim and the field as a claims-JSON path:
+ *   claim 'A123': lines[2].code: missing (SV101-2 procedure code)
+ * and nothing of it is written; the writer stays usable.
+ */
+#ifndef RCM_X12WRITE_H
+#define RCM_X12WRITE_H
+
+#include <stdint.h>
+#include "x12.h"
+#include "claim.h"
+
+typedef struct rcm_x12_write_opts {
+    char kind;                      /* 'P' 837P or 'I' 837I */
+    rcm_x12_delims delims;          /* elem, comp, rep, seg; defaults * : ^ ~ */
+    int newline;                    /* a '\n' after each segment terminator */
+    char sender_qual[3];            /* ISA05, default ZZ */
+    char sender_id[16];             /* ISA06; default: the first claim's submitter id */
+    char receiver_qual[3];          /* ISA07, default ZZ */
+    char receiver_id[16];           /* ISA08; default: the first claim's receiver id */
+    char gs_sender[16];             /* GS02; default ISA06 */
+    char gs_receiver[16];           /* GS03; default ISA08 */
+    uint32_t isa_control;           /* ISA13/IEA02, 1..999999999 */
+    uint32_t gs_control;            /* GS06/GE02, 1..999999999 */
+    uint32_t st_control;            /* ST02/SE02 of the first set (written with at least 4 digits) */
+    char usage;                     /* ISA15: 'P' production (default), 'T' test */
+    char ack_requested;             /* ISA14: '0' (default) or '1' */
+    rcm_date date;                  /* ISA09 and GS04; required */
+    char time[5];                   /* HHMM for ISA10 and GS05; required */
+    /* BHT: these, when set, override the claims' bht fields; when neither is
+     * set BHT03 is the ST02, BHT02 00, BHT04/05 the date and time above, BHT06 CH. */
+    char bht_id[31], bht_purpose[3], bht_type[3];
+    /* 1000A/1000B for claims that have no submitter/receiver (borrowed). */
+    const rcm_party *submitter, *receiver;
+    int zip5_ok;                    /* accept a 5-digit ZIP where 5010 wants ZIP+4 (billing
+                                     * provider, service facility); payers reject those */
+    int fd;                         /* >= 0: output is written there as it fills; -1: take it */
+    uint32_t max_claims_per_set;    /* 0: 5000 */
+} rcm_x12_write_opts;
+
+typedef struct rcm_x12_writer rcm_x12_writer;
+
+/* Sets the defaults above: delimiters * : ^ ~, ZZ qualifiers, control numbers 1, usage P, fd -1. */
+RCM_API void rcm_x12_write_opts_init(rcm_x12_write_opts *o, char kind);
+
+/* Checks opts and creates a writer (it copies opts, but not the parties they point to). */
+RCM_API int rcm_x12_writer_new(rcm_x12_writer **out, const rcm_x12_write_opts *opts, rcm_error *err);
+
+/*
+ * Writes one claim (its kind must be the writer's). Returns 0, or RCM_EINVAL
+ * when the claim cannot be written validly (nothing of it was written), or
+ * RCM_EIO / RCM_ENOMEM when output failed (the writer is then unusable).
+ */
+RCM_API int rcm_x12_writer_add(rcm_x12_writer *w, const rcm_claim *c, rcm_error *err);
+
+/*
+ * Closes the open set, group and interchange and flushes to the fd if any.
+ * RCM_EINVAL when no claim was written (an interchange needs one).
+ */
+RCM_API int rcm_x12_writer_finish(rcm_x12_writer *w, rcm_error *err);
+
+/* Appends the output not yet taken to out and forgets it (fd = -1 writers). */
+RCM_API int rcm_x12_writer_take(rcm_x12_writer *w, rcm_buf *out);
+
+typedef struct rcm_x12_write_stats {
+    long claims, sets, segments;    /* segments: all, envelopes included */
+    uint64_t bytes;
+} rcm_x12_write_stats;
+
+RCM_API void rcm_x12_writer_stats(const rcm_x12_writer *w, rcm_x12_write_stats *out);
+
+RCM_API void rcm_x12_writer_free(rcm_x12_writer *w);
+
+#endif
