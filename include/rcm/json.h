@@ -15,7 +15,7 @@ RCM_API json_t *rcm_claim_to_json(const rcm_claim *c);
 /*
  * Reads one claim object. On success *out is a claim that owns all its
  * arrays; free it with rcm_claim_free(). Errors name the JSON path of the
- * bad field ("lines[2].charge: ..."), with err->line the claim's line in a
+ * bad field ("lines[2].charge_cents: ..."), with err->line the claim's line in a
  * JSON Lines input when the caller set it.
  */
 RCM_API int rcm_claim_from_json(rcm_claim **out, const json_t *j, rcm_error *err);

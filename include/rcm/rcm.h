@@ -9,5 +9,6 @@
 #include "value.h"
 #include "x12.h"
 #include "x12read.h"
+#include "x12write.h"
 
 #endif
