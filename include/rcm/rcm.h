@@ -10,5 +10,7 @@
 #include "x12.h"
 #include "x12read.h"
 #include "x12write.h"
+#include "store.h"
+#include "refdata.h"
 
 #endif
