@@ -31,8 +31,8 @@ typedef struct rcm_x12_seg {
     long number;            /* 1-based segment number in the input */
     long line;              /* 1-based line of the segment's first byte */
     uint64_t offset;        /* byte offset of the segment's first byte */
-    unsigned too_many : 1;  /* more than RCM_X12_MAX_ELEMS elements (the rest are dropped) */
-    unsigned unterminated : 1; /* the input ended before this segment's terminator */
+    uint8_t too_many;       /* more than RCM_X12_MAX_ELEMS elements (the rest are dropped) */
+    uint8_t unterminated;   /* the input ended before this segment's terminator */
     rcm_x12_delims d;
     /* off[i] = start of element i (0 = id); off[n+1] = len + 1. The extra 64 slots let the
      * tokenizer store a whole block of separators before it checks the limit. */

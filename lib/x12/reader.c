@@ -31,7 +31,7 @@
 typedef struct scan_state {
     size_t blk;
     uint64_t t, e, nl;  /* segment terminators, element separators, '\n' */
-    int valid;
+    size_t end;         /* blk + 64 while masks are carried, 0 when none are */
 } scan_state;
 
 struct rcm_x12_reader {
@@ -49,6 +49,7 @@ struct rcm_x12_reader {
     long segno;
     rcm_x12_delims d;
     scan_state scan;            /* masks carried between segments */
+    int lf_skip;                /* a LF between segments can be skipped (it is no delimiter) */
     rcm_x12_seg seg;
 };
 
@@ -89,7 +90,7 @@ static inline int bitcount(uint64_t m) /* few bits set: cheaper than a software 
 /*
  * Finds the terminator of the segment that starts at s (pos <= s: pos is
  * where the whitespace before it starts). Stores element offsets (relative
- * to s, +1) into off[1..]; adds the '\n' in [s, terminator] to *nl_in.
+ * to s, +1) into off[1..]; adds the '\n' in [pos, terminator] to *nl_in.
  * Returns the terminator's index, or (size_t)-1 when data[len) ends first.
  *
  * Three separate masks mean no branch on which delimiter a byte is: the
@@ -104,7 +105,7 @@ static inline __attribute__((always_inline)) size_t scan(scan_state *st, const u
     uint32_t n = 0;
     size_t blk;
     uint64_t t, e, nl;
-    if (st->valid && st->blk <= pos && pos < st->blk + 64) {
+    if (pos < st->end) { /* the carried block still covers pos (end is 0 when nothing is carried) */
         blk = st->blk;
         t = st->t;
         e = st->e;
@@ -114,16 +115,15 @@ static inline __attribute__((always_inline)) size_t scan(scan_state *st, const u
         goto load;
     }
     for (;;) {
-        if (s > blk) { /* bits below s are whitespace before the segment, counted already */
-            uint64_t keep = s - blk >= 64 ? 0 : ~(uint64_t)0 << (s - blk);
-            t &= keep;
-            e &= keep;
-            nl &= keep;
-        }
+        /*
+         * No bit below pos is left (carried masks are cleared up to the last
+         * terminator); between pos and s lie only whitespace bytes, which can
+         * set nothing but '\n' bits: those are counted with the segment's.
+         */
         uint32_t base = (uint32_t)(blk - s + 1);
         if (t) {
             unsigned k = (unsigned)__builtin_ctzll(t);
-            uint64_t upto = k == 63 ? ~(uint64_t)0 : ((uint64_t)2 << k) - 1; /* bits 0..k */
+            uint64_t upto = t ^ (t - 1); /* bits 0..k */
             for (uint64_t m = e & upto; m; m &= m - 1)
                 off[++n] = base + (uint32_t)__builtin_ctzll(m);
             if (UNLIKELY(nl & upto))
@@ -136,7 +136,7 @@ static inline __attribute__((always_inline)) size_t scan(scan_state *st, const u
             st->t = t & ~upto;
             st->e = e & ~upto;
             st->nl = nl & ~upto;
-            st->valid = 1;
+            st->end = blk + 64;
             *n_io = n;
             return blk + k;
         }
@@ -151,7 +151,7 @@ static inline __attribute__((always_inline)) size_t scan(scan_state *st, const u
         blk += 64;
     load:
         if (blk >= len) {
-            st->valid = 0;
+            st->end = 0;
             *n_io = n;
             return (size_t)-1;
         }
@@ -185,7 +185,7 @@ static int refill(rcm_x12_reader *r, size_t keep, rcm_error *err)
         r->pos -= keep;
         r->len = n;
     }
-    r->scan.valid = 0;
+    r->scan.end = 0;
     size_t got = 0;
     while (r->len < r->cap) {
         ssize_t k = read(r->fd, r->buf + r->len, r->cap - r->len);
@@ -270,9 +270,9 @@ static int read_isa_delims(rcm_x12_reader *r, size_t s, rcm_error *err, long lin
                              "segment %ld 'ISA' element 16: a letter or digit cannot be a delimiter",
                              r->segno + 1);
     }
-    if (d.seg != r->d.seg || d.elem != r->d.elem)
-        r->scan.valid = 0;
     r->d = d;
+    r->seg.d = d; /* segments carry their interchange's delimiters */
+    r->lf_skip = d.seg != '\n' && d.elem != '\n';
     return 0;
 }
 
@@ -345,6 +345,8 @@ static rcm_x12_reader *reader_new(const char *source)
     r->d.elem = '*';
     r->d.seg = '~';
     r->d.comp = ':';
+    r->seg.d = r->d;
+    r->lf_skip = 1;
     return r;
 }
 
@@ -450,7 +452,7 @@ again:;
     size_t s = r->pos;
     long nl_ws = 0;
     /* whitespace between segments (CR/LF after terminators, indentation) */
-    if (s + 1 < r->len && r->data[s] == '\n' && r->d.seg != '\n' && r->d.elem != '\n') {
+    if (s + 1 < r->len && r->data[s] == '\n' && r->lf_skip) {
         s++; /* the common case: one LF after the terminator */
         nl_ws = 1;
     }
@@ -462,7 +464,7 @@ again:;
         if (r->eof) {
             r->line += nl_ws;
             r->pos = s;
-            r->scan.valid = 0;
+            r->scan.end = 0;
             return 0;
         }
         r->line += nl_ws;
@@ -484,6 +486,12 @@ again:;
         int rc = read_isa_delims(r, s, err, r->line + nl_ws + 1);
         if (rc < 0)
             return rc;
+        /* the ISA is scanned afresh with its own delimiters: the whitespace before it was
+           skipped under the old ones (and may hold a byte that is a delimiter now) */
+        r->line += nl_ws;
+        nl_ws = 0;
+        r->pos = s;
+        r->scan.end = 0;
     }
 
     /* find the terminator: element offsets and newlines come with it */
@@ -503,10 +511,9 @@ again:;
         seg->offset = r->base + s;
         seg->too_many = too_many;
         seg->unterminated = 0;
-        seg->d = r->d;
         if (UNLIKELY(too_many))
             cut_last_element(seg);
-        r->line += nl_ws + nl_in;
+        r->line += nl_in; /* the whitespace newlines are among them */
         r->pos = at + 1;
         *out = seg;
         return 1;
@@ -535,9 +542,9 @@ again:;
     while (end > s && is_space(r->data[end - 1]))
         end--;
     if (end == s) {
-        r->line += nl_ws + nl_in;
+        r->line += nl_in; /* the whitespace newlines are among them */
         r->pos = r->len;
-        r->scan.valid = 0;
+        r->scan.end = 0;
         return 0;
     }
     while (n > 0 && seg->off[n] > end - s + 1)
@@ -552,12 +559,11 @@ again:;
     seg->offset = r->base + s;
     seg->too_many = too_many;
     seg->unterminated = 1;
-    seg->d = r->d;
     if (UNLIKELY(too_many))
         cut_last_element(seg);
-    r->line += nl_ws + nl_in;
+    r->line += nl_in; /* the whitespace newlines are among them */
     r->pos = r->len;
-    r->scan.valid = 0;
+    r->scan.end = 0;
     *out = seg;
     return 1;
 }
