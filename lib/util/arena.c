@@ -37,6 +37,8 @@ void arena_reset(arena *a)
 
 void *arena_alloc(arena *a, size_t n)
 {
+    if (n > SIZE_MAX - 15 - sizeof(arena_block)) /* rounding or the block header would wrap */
+        return NULL;
     n = (n + 15) & ~(size_t)15;
     if (n == 0)
         n = 16;

@@ -42,8 +42,9 @@ const char *rcm_strerror(int code)
 
 void rcm_error_format(const rcm_error *err, char *out, size_t outsz)
 {
+    /* built whole, then cut to outsz: a long source must not push the message out */
     rcm_buf b;
-    rcm_buf_init(&b, outsz ? outsz - 1 : 0);
+    rcm_buf_init(&b, RCM_MAX_MESSAGE);
     if (err->source)
         rcm_buf_addf(&b, "%s:", err->source);
     if (err->line)

@@ -127,16 +127,16 @@ rcm_date rcm_date_from_ymd(int y, int m, int d)
 
 void rcm_date_to_ymd(rcm_date z0, int *y, int *m, int *dd)
 {
-    int z = z0 + 719468;
-    int era = (z >= 0 ? z : z - 146096) / 146097;
-    int doe = z - era * 146097;
+    int64_t z = (int64_t)z0 + 719468; /* 64-bit: any day number, RCM_DATE_NONE included */
+    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    int doe = (int)(z - era * 146097);
     int yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int yy = yoe + era * 400;
+    int64_t yy = yoe + era * 400;
     int doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
     int mp = (5 * doy + 2) / 153;
     int d = doy - (153 * mp + 2) / 5 + 1;
     int mm = mp + (mp < 10 ? 3 : -9);
-    *y = yy + (mm <= 2);
+    *y = (int)(yy + (mm <= 2));
     *m = mm;
     *dd = d;
 }
