@@ -20,6 +20,7 @@
 #include "cli_store.h"
 #include "cmd_refdata.h"
 #include "rcm/refdata.h"
+#include "rcm/edits.h"
 
 #define MANIFEST "MANIFEST"
 
@@ -174,6 +175,11 @@ int cmd_init(int argc, char **argv)
     free(v);
     printf("%s: %ld loads, %ld rows of reference data%s\n", rcm_store_path(st), loads, rows,
            status ? " (some files failed)" : "");
+    /* the compiled edit index beside the store follows the store's edit tables */
+    rcm_error ierr;
+    memset(&ierr, 0, sizeof(ierr));
+    if (rcm_edits_refresh(st, NULL, &ierr) < 0)
+        fprintf(stderr, "rcm: warning: the edit index was not rebuilt (rcm ncci rebuilds it): %s\n", ierr.msg);
     rcm_store_close(st);
     return status;
 }

@@ -17,6 +17,7 @@
 #include "cli_store.h"
 #include "cmd_refdata.h"
 #include "rcm/refdata.h"
+#include "rcm/edits.h"
 
 static int cmd_import(int argc, char **argv);
 static int cmd_status(int argc, char **argv);
@@ -147,6 +148,11 @@ static int cmd_import(int argc, char **argv)
         if (s > status)
             status = s;
     }
+    /* the compiled edit index beside the store follows the store's edit tables */
+    rcm_error ierr;
+    memset(&ierr, 0, sizeof(ierr));
+    if (rcm_edits_refresh(st, NULL, &ierr) < 0)
+        fprintf(stderr, "rcm: warning: the edit index was not rebuilt (rcm ncci rebuilds it): %s\n", ierr.msg);
     rcm_store_close(st);
     return status;
 }

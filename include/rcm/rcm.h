@@ -12,5 +12,6 @@
 #include "x12write.h"
 #include "store.h"
 #include "refdata.h"
+#include "edits.h"
 
 #endif
