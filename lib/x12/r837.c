@@ -343,6 +343,8 @@ static void clm_stub(const r837 *r, rcm_x12_seg *stub)
     stub->off[1] = 4;
 }
 
+static void claim_reset(r837 *r);
+
 static int claim_end(r837 *r, const rcm_x12_env *env)
 {
     if (!r->in_claim)
@@ -365,6 +367,7 @@ static int claim_end(r837 *r, const rcm_x12_env *env)
     }
     int rc = r->cb->claim ? r->cb->claim(r->cb->ctx, c) : 0;
     arena_reset(&r->mem);
+    claim_reset(r); /* its arrays lived in the arena: nothing may point into it now */
     return rc;
 }
 
@@ -1234,6 +1237,7 @@ static int on_hl(r837 *r, const rcm_x12_env *env, const rcm_x12_seg *s)
         hl_problem(env, s, 2, "HL02 parent '%s' of HL '%s' does not exist", tpar, tid);
     r->party = NULL;
     r->allow = 0;
+    r->loop = L_HDR; /* each level below sets its own; an unknown level opens none */
     if (IS(level, "20")) {
         if (parent.n)
             hl_problem(env, s, 2, "billing provider HL '%s' must not have a parent (HL02 '%s')", tid, tpar);
@@ -1332,7 +1336,7 @@ static int r_segment(void *state, const rcm_x12_env *env, const rcm_x12_seg *s)
     r837 *r = state;
     uint32_t key = rcm_x12_key(s);
     /* segments that need an open claim in the claim loops */
-    int claim_loop = r->loop >= L_2300;
+    int claim_loop = r->loop >= L_2300 && r->in_claim; /* after an HL the claim is closed */
     switch (key) {
     case RCM_X12_KEY('N', 'M', '1'): on_nm1(r, env, s); return 0;
     case RCM_X12_KEY('N', '3', 0): on_n3(r, env, s); return 0;
