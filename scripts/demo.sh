@@ -3,7 +3,8 @@
 #   1. check every bundled X12 file (envelopes, syntax, 835 balancing, 837 claim totals);
 #   2. summarize the bundled 835 remittances (payments, adjustments by group, denials, reversals);
 #   3. read the bundled 837P claims into claims JSON, write them back as a new 837P
-#      batch, and check the written batch.
+#      batch, and check the written batch;
+#   4. create a store with the bundled reference data and look codes, NCCI edits and fees up.
 # Usage: scripts/demo.sh RCM_BINARY   (make demo runs it; DEMO_DIR=dir keeps the outputs there)
 set -eu
 RCM=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
@@ -53,5 +54,14 @@ if a != b:
     sys.exit("round trip: the claims differ (compare %s and %s)" % (sys.argv[1], sys.argv[2]))
 print("round trip: the rewritten 837P reads back to the same %d claim(s)" % len(a))
 PY
+
+say "4. reference data: a store with the bundled sets, then lookups a coder and a biller make"
+rm -f "$out/rcm.db" "$out/rcm.db-wal" "$out/rcm.db-shm" "$out/rcm.db.refidx"
+"$RCM" init --db "$out/rcm.db" --quiet
+"$RCM" code show E11.621 --dos 2022-03-01 --db "$out/rcm.db"
+"$RCM" code search "type 2 diabetes with foot ulcer" --limit 3 --db "$out/rcm.db"
+echo "(the bundled NCCI tables are illustrative samples in the CMS layout, not the official edits)"
+"$RCM" ncci 45380 45378-59 --dos 2025-06-01 --db "$out/rcm.db"
+"$RCM" fee 99213 --db "$out/rcm.db"
 echo
 echo "outputs are in $out"
