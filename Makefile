@@ -92,7 +92,7 @@ FUZZ_SECONDS ?= 60
 fuzz: $(BUILD)/librcm.a
 	@mkdir -p $(BUILD)/fuzz
 	@for n in $(FUZZ_NAMES); do \
-	  clang $(CPPFLAGS) -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -o $(BUILD)/fuzz/fuzz_$$n \
+	  clang $(CPPFLAGS) -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $(BUILD)/fuzz/fuzz_$$n \
 	    tests/fuzz/fuzz_$$n.c $(LIB_SRC) $(LDLIBS) || exit 1; \
 	  mkdir -p $(BUILD)/fuzz/new_$$n; \
 	  $(BUILD)/fuzz/fuzz_$$n -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
