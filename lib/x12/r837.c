@@ -330,17 +330,17 @@ static void party_clear(rcm_party *p)
 /* ---- claim lifecycle ---- */
 
 /* A stand-in segment for problems located at the claim's CLM after it was read. */
-static void clm_stub(const r837 *r, rcm_x12_seg *stub)
+static void clm_locator(const r837 *r, rcm_x12_seg *clm_seg)
 {
-    memset(stub, 0, offsetof(rcm_x12_seg, off));
-    stub->ptr = "CLM";
-    stub->len = 3;
-    stub->n = 0;
-    stub->number = r->clm_segment;
-    stub->line = r->clm_line;
-    stub->offset = r->clm_offset;
-    stub->off[0] = 0;
-    stub->off[1] = 4;
+    memset(clm_seg, 0, offsetof(rcm_x12_seg, off));
+    clm_seg->ptr = "CLM";
+    clm_seg->len = 3;
+    clm_seg->n = 0;
+    clm_seg->number = r->clm_segment;
+    clm_seg->line = r->clm_line;
+    clm_seg->offset = r->clm_offset;
+    clm_seg->off[0] = 0;
+    clm_seg->off[1] = 4;
 }
 
 static void claim_reset(r837 *r);
@@ -355,13 +355,13 @@ static int claim_end(r837 *r, const rcm_x12_env *env)
     for (uint32_t i = 0; i < c->n_lines; i++)
         sum += c->lines[i].charge_cents;
     if (c->n_lines && sum != c->charge_cents) {
-        rcm_x12_seg stub;
+        rcm_x12_seg clm_seg;
         char a[32], b[32], d[32];
-        clm_stub(r, &stub);
+        clm_locator(r, &clm_seg);
         rcm_cents_fmt(a, c->charge_cents);
         rcm_cents_fmt(b, sum);
         rcm_cents_fmt(d, c->charge_cents - sum);
-        rcm_x12_report(env, &stub, RCM_X12P_BALANCE, RCM_SEV_ERROR, 2, 0, "6",
+        rcm_x12_report(env, &clm_seg, RCM_X12P_BALANCE, RCM_SEV_ERROR, 2, 0, "6",
                        "claim '%s': total charge %s is not the sum of its line charges %s "
                        "(difference %s)", c->id, a, b, d);
     }
