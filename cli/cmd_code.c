@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 #include "cmd.h"
+#include "rcm/edits.h"
 #include "cli_store.h"
 #include "cmd_refdata.h"
 #include "rcm/refdata.h"
@@ -86,6 +87,56 @@ static json_t *info_json(const rcm_code_info *c, rcm_date dos)
     json_object_set_new(j, "version", json_string(c->version));
     json_object_set_new(j, "load", json_integer(c->load_id));
     (void)dos;
+    return j;
+}
+
+/* RVUs are kept x RCM_PFS_SCALE (10^4): "1.30" with two decimals, exactly. */
+static void fmt_rvu(char *out, size_t outsz, int32_t v)
+{
+    snprintf(out, outsz, "%s%d.%02d", v < 0 ? "-" : "", abs(v) / RCM_PFS_SCALE,
+             abs(v) % RCM_PFS_SCALE / 100);
+}
+
+/* The fee-schedule facts of a procedure code (PPRRVU row in force on dos), or 0 when none. */
+static int fee_facts(rcm_pfs_rvu *out, rcm_store *st, const char *code, rcm_date dos)
+{
+    if (strlen(code) != 5)
+        return 0;
+    rcm_error err;
+    memset(&err, 0, sizeof(err));
+    return rcm_pfs_rvu_find(out, st, code, NULL, dos, &err) == 0;
+}
+
+static void print_fee(const rcm_pfs_rvu *r)
+{
+    char w[16], pn[16], pf[16], mp[16];
+    fmt_rvu(w, sizeof(w), r->work);
+    fmt_rvu(pn, sizeof(pn), r->pe_nonfac);
+    fmt_rvu(pf, sizeof(pf), r->pe_fac);
+    fmt_rvu(mp, sizeof(mp), r->mp);
+    printf("  fee schedule %s: status %c, RVUs work %s, PE %s non-facility / %s facility, MP %s\n",
+           r->version, r->status ? r->status : '?', w, pn, pf, mp);
+    printf("    global %s, PC/TC %c, multiple procedure %c, bilateral %c, assistant %c, co-surgeon %c\n",
+           r->glob_days, r->pctc, r->mult_proc, r->bilat_surg, r->asst_surg, r->co_surg);
+}
+
+static json_t *fee_json(const rcm_pfs_rvu *r)
+{
+    json_t *j = json_object();
+    char b[4][16];
+    fmt_rvu(b[0], sizeof(b[0]), r->work);
+    fmt_rvu(b[1], sizeof(b[1]), r->pe_nonfac);
+    fmt_rvu(b[2], sizeof(b[2]), r->pe_fac);
+    fmt_rvu(b[3], sizeof(b[3]), r->mp);
+    char st[2] = { r->status, 0 }, pctc[2] = { r->pctc, 0 };
+    json_object_set_new(j, "version", json_string(r->version));
+    json_object_set_new(j, "status", json_string(st));
+    json_object_set_new(j, "work_rvu", json_string(b[0]));
+    json_object_set_new(j, "pe_rvu_nonfacility", json_string(b[1]));
+    json_object_set_new(j, "pe_rvu_facility", json_string(b[2]));
+    json_object_set_new(j, "mp_rvu", json_string(b[3]));
+    json_object_set_new(j, "global_days", json_string(r->glob_days));
+    json_object_set_new(j, "pctc", json_string(pctc));
     return j;
 }
 
@@ -165,7 +216,9 @@ static int cmd_show(int argc, char **argv)
         }
         if (n > MAXSETS)
             n = MAXSETS;
-        if (n == 0)
+        rcm_pfs_rvu fee;
+        int has_fee = fee_facts(&fee, st, argv[a], dos);
+        if (n == 0 && !has_fee)
             status = status > EXIT_PROBLEMS ? status : EXIT_PROBLEMS;
         for (int i = 0; i < n; i++)
             if (dos != RCM_DATE_NONE && info[i].valid != 1 && status < EXIT_PROBLEMS)
@@ -180,15 +233,20 @@ static int cmd_show(int argc, char **argv)
             json_object_set_new(o1, "query", json_string(argv[a]));
             json_object_set_new(o1, "dos", dos == RCM_DATE_NONE ? json_null() : json_string(d));
             json_object_set_new(o1, "found", found);
+            json_object_set_new(o1, "fee_schedule", has_fee ? fee_json(&fee) : json_null());
             json_array_append_new(arr, o1);
             continue;
         }
         if (a > optind)
             putchar('\n');
-        if (n == 0)
+        if (n == 0 && !has_fee)
             explain_unknown(argv[a]);
+        if (n == 0 && has_fee)
+            printf("%s  procedure code (no descriptor: load your licensed CPT file for it)\n", argv[a]);
         for (int i = 0; i < n; i++)
             print_info(&info[i], dos);
+        if (has_fee)
+            print_fee(&fee);
     }
     if (as_json)
         print_json(arr);
