@@ -81,6 +81,16 @@ typedef struct rcm_line_adj {
     int has_remaining;
 } rcm_line_adj;
 
+/*
+ * A paperwork attachment: PWK at claim level (2300) or line level (2400).
+ * Payers that need supporting documents look for it before they pay.
+ */
+typedef struct rcm_attachment {
+    char report_type[3];            /* PWK01: 03 09 B3 OB OZ RR LA M1 ... */
+    char transmission[3];           /* PWK02: AA on request, BM mail, EL electronic, EM e-mail, FT, FX */
+    char control[81];               /* PWK06 attachment control number (PWK05 = AC) */
+} rcm_attachment;
+
 /* A service line: loop 2400. */
 typedef struct rcm_claim_line {
     uint32_t number;                /* LX01 */
@@ -119,6 +129,8 @@ typedef struct rcm_claim_line {
     uint32_t n_amts;
     rcm_line_adj *adj;              /* 2430 */
     uint32_t n_adj;
+    rcm_attachment *attachments;    /* 2400 PWK (837P up to 10) */
+    uint32_t n_attachments;
 } rcm_claim_line;
 
 /* Another payer on the claim (COB): loops 2320 and 2330A/B. */
@@ -234,6 +246,8 @@ typedef struct rcm_claim {
     char admitting_dx[8];           /* 837I ABJ */
     rcm_claim_code *codes;          /* HI composites other than diagnoses (see rcm_claim_code) */
     uint32_t n_codes;
+    rcm_attachment *attachments;    /* 2300 PWK (up to 10) */
+    uint32_t n_attachments;
     rcm_other_payer *other;         /* COB: 2320 loops */
     uint32_t n_other;
     rcm_claim_line *lines;

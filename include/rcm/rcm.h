@@ -13,5 +13,8 @@
 #include "store.h"
 #include "refdata.h"
 #include "edits.h"
+#include "codeset.h"
+#include "rules.h"
+#include "scrub.h"
 
 #endif
