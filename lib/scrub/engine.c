@@ -321,16 +321,18 @@ uint32_t rcm_scrub_unavailable(const rcm_scrub *s)
 
 /* ---- the claim view ---- */
 
+/* 99202-99499: evaluation and management. Called per line: no library calls. */
 static int is_em_code(const char *code)
 {
-    /* 99202-99499: evaluation and management */
-    if (strlen(code) != 5)
+    if (code[0] != '9' || code[1] != '9' || code[5] != 0)
         return 0;
-    for (int i = 0; i < 5; i++)
+    int v = 0;
+    for (int i = 2; i < 5; i++) {
         if (code[i] < '0' || code[i] > '9')
             return 0;
-    long v = strtol(code, NULL, 10);
-    return v >= 99202 && v <= 99499;
+        v = v * 10 + (code[i] - '0');
+    }
+    return v >= 202 && v <= 499;
 }
 
 static const char *party_npi(const rcm_party *p)
@@ -391,14 +393,14 @@ static int build_view(scrub_claim *sc, const rcm_claim *c, uint32_t index, rcm_f
         if (v->to == RCM_DATE_NONE)
             v->to = v->from;
         rcm_proc p;
-        size_t cn = strnlen(l->code, sizeof(l->code));
-        v->proc = cn == 5 && rcm_proc_pack(&p, (rcm_str){ l->code, cn }) == 0 ? p : SCRUB_NO_PROC;
+        int five = l->code[0] && l->code[1] && l->code[2] && l->code[3] && l->code[4] && !l->code[5];
+        v->proc = five && rcm_proc_pack(&p, (rcm_str){ l->code, 5 }) == 0 ? p : SCRUB_NO_PROC;
         const char *npi = party_npi(&l->rendering);
         v->npi = npi ? npi : claim_npi;
         for (uint32_t m = 0; m < RCM_CLAIM_MAX_MODS; m++)
             if (l->mods[m][0])
                 v->mods[v->nmods++] = mod_key(l->mods[m]);
-        v->is_em = is_em_code(l->code);
+        v->is_em = five && is_em_code(l->code);
         if (v->from != RCM_DATE_NONE) {
             if (sc->first_dos == RCM_DATE_NONE || v->from < sc->first_dos)
                 sc->first_dos = v->from;
