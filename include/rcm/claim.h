@@ -129,7 +129,7 @@ typedef struct rcm_claim_line {
     uint32_t n_amts;
     rcm_line_adj *adj;              /* 2430 */
     uint32_t n_adj;
-    rcm_attachment *attachments;    /* 2400 PWK (837P up to 10) */
+    rcm_attachment *attachments;    /* 2400 PWK (up to 10 in both guides; 837P also the DME CMN indicator) */
     uint32_t n_attachments;
 } rcm_claim_line;
 

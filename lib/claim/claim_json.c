@@ -151,6 +151,13 @@ static const fdesc party_f[] = {
 };
 SD(party_d, rcm_party, party_f, party_init);
 
+static const fdesc attachment_f[] = {
+    { SR(rcm_attachment, report_type) },
+    { SR(rcm_attachment, transmission) },
+    { S(rcm_attachment, control) },
+};
+SD(attachment_d, rcm_attachment, attachment_f, NULL);
+
 static void adj_init(void *p) { ((rcm_line_adj *)p)->adjudicated = RCM_DATE_NONE; }
 static const fdesc adj_f[] = {
     { S(rcm_line_adj, payer_id) },
@@ -203,6 +210,7 @@ static const fdesc line_f[] = {
     { ARR(rcm_claim_line, dates, n_dates, date_d) },
     { ARR(rcm_claim_line, amts, n_amts, amt_d) },
     { ARR(rcm_claim_line, adj, n_adj, adj_d) },
+    { ARR(rcm_claim_line, attachments, n_attachments, attachment_d) },
 };
 SD(line_d, rcm_claim_line, line_f, line_init);
 
@@ -337,6 +345,7 @@ static const fdesc claim_f[] = {
     { "dx_poa", F_DXPOA, 0, 0, 0, 0, 0, NULL },
     { S(rcm_claim, admitting_dx) },
     { ARR(rcm_claim, codes, n_codes, code_d) },
+    { ARR(rcm_claim, attachments, n_attachments, attachment_d) },
     { ARR(rcm_claim, other, n_other, other_d) },
     { ARR(rcm_claim, lines, n_lines, line_d) },
 };

@@ -14,7 +14,8 @@
  * level, HL03 20/22/23), bad amounts, quantities and dates, values too long
  * for the model, CLM02 not equal to the sum of the line charges, more
  * diagnoses than the guide allows, diagnosis pointers past the diagnosis
- * list, more service lines than the guide allows.
+ * list, more service lines than the guide allows, PWK attachment codes not
+ * in the guide's lists and more PWKs than a loop allows.
  */
 #include <stdlib.h>
 #include "x12_internal.h"
@@ -79,6 +80,40 @@ unsigned x12_837_party_rules(char kind, const char *entity, int at)
     return 0;
 }
 
+/*
+ * The PWK code lists of both guides (2300 and 2400 alike), two characters a
+ * code, as the pyx12 5010 maps list them.
+ */
+static const char pwk_types[] = "030405060708091011131521A3A4AMASB2B3B4BRBSBTCBCKCTD2DADBDGDJDSEBHCHR"
+                                "I5IRLAM1MTNNOBOCODOEOXOZP4P5PEPNPOPQPYPZRBRRRTRXSGV5XP";
+static const char pwk_supplemental[] = "AABMELEMFTFX";
+static const char pwk_cmn[] = "ABADAFAGNS";
+
+static int in_pairs(const char *list, const char *p, size_t n)
+{
+    if (n != 2)
+        return 0;
+    for (; *list; list += 2)
+        if (list[0] == p[0] && list[1] == p[1])
+            return 1;
+    return 0;
+}
+
+int x12_837_pwk_type(const char *p, size_t n) { return in_pairs(pwk_types, p, n); }
+
+int x12_837_pwk_transmission(const char *p, size_t n)
+{
+    if (in_pairs(pwk_supplemental, p, n))
+        return X12_PWK_SUPPLEMENTAL;
+    return in_pairs(pwk_cmn, p, n) ? X12_PWK_CMN : X12_PWK_NONE;
+}
+
+int x12_837_pwk_is_cmn(char kind, int at, const char *type, size_t n1, const char *trans, size_t n2)
+{
+    return kind == 'P' && at == X12_AT_LINE && n1 == 2 && type[0] == 'C' && type[1] == 'T' &&
+           x12_837_pwk_transmission(trans, n2) == X12_PWK_CMN;
+}
+
 typedef struct r837 {
     const rcm_x12_typed_cb *cb;
     arena mem;                  /* per-claim arrays, reset after each claim */
@@ -108,6 +143,8 @@ typedef struct r837 {
     long clm_segment, clm_line;
     uint64_t clm_offset;
     int line_over;              /* the too-many-lines problem was reported */
+    uint32_t clm_pwk;           /* 2300 PWKs read */
+    uint32_t line_pwk, line_cmn; /* the current line's: supplemental ones, DME certificate indicators */
     char last_date[8];          /* the last CCYYMMDD parsed, and its value: dates repeat */
     rcm_date last_value;
 } r837;
@@ -422,6 +459,7 @@ static void claim_begin(r837 *r, const rcm_x12_seg *s)
     r->in_claim = 1;
     r->have_principal = 0;
     r->line_over = 0;
+    r->clm_pwk = r->line_pwk = r->line_cmn = 0;
     r->clm_segment = s->number;
     r->clm_line = s->line;
     r->clm_offset = s->offset;
@@ -911,6 +949,90 @@ static void on_nte(r837 *r, const rcm_x12_env *env, const rcm_x12_seg *s)
     }
 }
 
+/* IK403 7: a code that is not in the element's list. */
+static void bad_code(const rcm_x12_env *env, const rcm_x12_seg *s, int el, rcm_str v, const char *what)
+{
+    char tmp[24];
+    shown(tmp, sizeof(tmp), v);
+    rcm_x12_report(env, s, RCM_X12P_ELEMENT, RCM_SEV_ERROR, el, 0, "7", "'%s' is not %s", tmp, what);
+}
+
+/* The PWK05/PWK06 pair (syntax P0506): AC and the attachment control number. */
+static void pwk_control(const rcm_x12_env *env, const rcm_x12_seg *s, rcm_attachment *a)
+{
+    rcm_str q = EL(5), ctl = EL(6);
+    if (q.n && !IS(q, "AC"))
+        bad_code(env, s, 5, q, "an identification code qualifier (AC)");
+    if (q.n && !ctl.n)
+        rcm_x12_report(env, s, RCM_X12P_ELEMENT, RCM_SEV_ERROR, 6, 0, "2",
+                       "PWK06 attachment control number is missing (PWK05 is present)");
+    else if (ctl.n && !q.n)
+        rcm_x12_report(env, s, RCM_X12P_ELEMENT, RCM_SEV_ERROR, 5, 0, "2",
+                       "PWK05 is missing (AC, needed with the attachment control number)");
+    PUT(6, a->control);
+}
+
+/*
+ * PWK: an attachment of the claim (2300) or of the current line (2400).
+ * Codes outside the guide's lists are kept as read (the writer refuses
+ * them) and reported; so are more PWKs than the loop allows. The 837P line
+ * has a second kind of PWK, the DME certificate indicator (CT with AB AD AF
+ * AG NS), which carries no control number.
+ */
+static int on_pwk(r837 *r, const rcm_x12_env *env, const rcm_x12_seg *s)
+{
+    rcm_attachment **arr;
+    uint32_t *n;
+    rcm_claim_line *l = NULL;
+    if (r->loop == L_2300) {
+        arr = &r->c.attachments;
+        n = &r->c.n_attachments;
+    } else if (r->loop == L_2400) {
+        l = cur_line(r);
+        arr = &l->attachments;
+        n = &l->n_attachments;
+    } else {
+        return 0; /* 2320, 2430: the guides have no PWK there */
+    }
+    rcm_str type = EL(1), trans = EL(2);
+    int at = l ? X12_AT_LINE : X12_AT_CLAIM;
+    int cmn = x12_837_pwk_is_cmn(r->kind, at, type.p, type.n, trans.p, trans.n);
+    uint32_t same = cmn ? r->line_cmn++ : l ? r->line_pwk++ : r->clm_pwk++; /* before this one */
+    if (cmn && same == X12_PWK_MAX_CMN)
+        rcm_x12_report(env, s, RCM_X12P_SEGMENT, RCM_SEV_ERROR, 0, 0, "5",
+                       "line %u of claim '%s' has more than one DME certificate indicator (PWK*CT)", l->number,
+                       r->c.id);
+    else if (!cmn && same == X12_PWK_MAX && l)
+        rcm_x12_report(env, s, RCM_X12P_SEGMENT, RCM_SEV_ERROR, 0, 0, "5",
+                       "line %u of claim '%s' has more than %d attachments (PWK)", l->number, r->c.id,
+                       X12_PWK_MAX);
+    else if (!cmn && same == X12_PWK_MAX)
+        rcm_x12_report(env, s, RCM_X12P_SEGMENT, RCM_SEV_ERROR, 0, 0, "5",
+                       "claim '%s' has more than %d attachments (PWK)", r->c.id, X12_PWK_MAX);
+    rcm_attachment *a = push(&r->mem, arr, n, sizeof(*a));
+    if (!a)
+        return oom(env, s);
+    PUT(1, a->report_type);
+    PUT(2, a->transmission);
+    if (!type.n)
+        rcm_x12_report(env, s, RCM_X12P_ELEMENT, RCM_SEV_ERROR, 1, 0, "1",
+                       "PWK01 attachment report type code is missing");
+    else if (type.n <= 2 && !x12_837_pwk_type(type.p, type.n)) /* a longer one was reported by PUT */
+        bad_code(env, s, 1, type, "an attachment report type code");
+    int t = x12_837_pwk_transmission(trans.p, trans.n);
+    if (!trans.n)
+        rcm_x12_report(env, s, RCM_X12P_ELEMENT, RCM_SEV_ERROR, 2, 0, "1",
+                       "PWK02 attachment transmission code is missing");
+    else if (trans.n <= 2 && (t == X12_PWK_NONE || (t == X12_PWK_CMN && !cmn)))
+        bad_code(env, s, 2, trans,
+                 r->kind == 'P' && l ? "an attachment transmission code (AA BM EL EM FT FX; AB AD AF AG NS "
+                                       "with PWK01 CT)"
+                                     : "an attachment transmission code (AA BM EL EM FT FX)");
+    if (!cmn)
+        pwk_control(env, s, a); /* the certificate indicator does not use PWK05/PWK06 */
+    return 0;
+}
+
 /* Is q one of the HI qualifiers that are not diagnoses the model keeps in dx? */
 static int code_qual(rcm_str q, char kind)
 {
@@ -1012,6 +1134,7 @@ static int on_lx(r837 *r, const rcm_x12_env *env, const rcm_x12_seg *s)
     if (!l)
         return oom(env, s);
     l->from = l->to = RCM_DATE_NONE; /* push zeroed the rest */
+    r->line_pwk = r->line_cmn = 0;
     uint64_t n;
     rcm_str v = EL(1);
     if (rcm_uint_parse(&n, v) < 0 || n > UINT32_MAX) {
@@ -1351,6 +1474,7 @@ static int r_segment(void *state, const rcm_x12_env *env, const rcm_x12_seg *s)
     case RCM_X12_KEY('C', 'A', 'S'): return on_cas(r, env, s);
     case RCM_X12_KEY('S', 'V', 'D'): return on_svd(r, env, s);
     case RCM_X12_KEY('A', 'M', 'T'): return claim_loop ? on_amt(r, env, s) : 0;
+    case RCM_X12_KEY('P', 'W', 'K'): return claim_loop ? on_pwk(r, env, s) : 0;
     case RCM_X12_KEY('C', 'L', 'M'): {
         int rc = claim_end(r, env);
         if (rc < 0)

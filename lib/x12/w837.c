@@ -1385,6 +1385,81 @@ static void w_2430(wr *w, const rcm_claim_line *l, unsigned li)
     }
 }
 
+/* One attachment's checks; says whether it is the 837P line's DME certificate indicator. */
+static int pwk_check(wr *w, const rcm_attachment *a, int at)
+{
+    const char *t = a->report_type, *x = a->transmission;
+    int cmn = x12_837_pwk_is_cmn(w->kind, at, t, strlen(t), x, strlen(x));
+    int code = x12_837_pwk_transmission(x, strlen(x));
+    if (!t[0])
+        MISSING(w, NULL, "report_type", "PWK01 attachment report type code");
+    else if (!x12_837_pwk_type(t, strlen(t)))
+        fail(w, NULL, "report_type", "'%s' is not an attachment report type code (PWK01)", t);
+    if (!x[0])
+        MISSING(w, NULL, "transmission", "PWK02 attachment transmission code");
+    else if (code == X12_PWK_NONE || (code == X12_PWK_CMN && !cmn))
+        fail(w, NULL, "transmission",
+             "'%s' is not an attachment transmission code (PWK02: AA BM EL EM FT FX%s)", x,
+             w->kind == 'P' && at == X12_AT_LINE ? "; AB AD AF AG NS with report_type CT" : "");
+    if (cmn && a->control[0])
+        not_used(w, NULL, "control", "2400", "PWK06 of the DME certificate indicator");
+    return cmn;
+}
+
+/*
+ * PWK of the claim (2300, at X12_AT_CLAIM) or of line li (2400): up to 10
+ * supplemental information PWKs in the claim's order, then (837P line) the
+ * DME certificate indicator, as the guide orders them. PWK05 AC and PWK06
+ * go out when there is a control number.
+ */
+static void w_pwk(wr *w, const rcm_attachment *a, uint32_t n, int at, unsigned li)
+{
+    if (!n)
+        return;
+    const char *own = at == X12_AT_LINE ? "lines[%u]." : NULL;
+    const char *each = at == X12_AT_LINE ? "lines[%u].attachments[%u]." : "attachments[%u].";
+    uint32_t ncmn = 0;
+    w->pfx = each;
+    for (uint32_t i = 0; i < n && !w->rc; i++) {
+        w->i1 = at == X12_AT_LINE ? li : i;
+        w->i2 = i;
+        ncmn += (uint32_t)pwk_check(w, &a[i], at);
+    }
+    w->pfx = own;
+    w->i1 = li;
+    if (n - ncmn > X12_PWK_MAX)
+        fail(w, NULL, "attachments", "%u attachments, loop %s allows %d (PWK)", n - ncmn,
+             at == X12_AT_LINE ? "2400" : "2300", X12_PWK_MAX);
+    if (ncmn > X12_PWK_MAX_CMN)
+        fail(w, NULL, "attachments", "%u DME certificate indicators (report_type CT with AB AD AF AG NS), "
+                                     "837P allows %d", ncmn, X12_PWK_MAX_CMN);
+    if (w->rc)
+        return;
+    w->pfx = each;
+    for (int pass = 0; pass < 2; pass++)
+        for (uint32_t i = 0; i < n; i++) {
+            const rcm_attachment *x = &a[i];
+            int cmn = x12_837_pwk_is_cmn(w->kind, at, x->report_type, strlen(x->report_type), x->transmission,
+                                         strlen(x->transmission));
+            if (cmn != pass)
+                continue;
+            w->i1 = at == X12_AT_LINE ? li : i;
+            w->i2 = i;
+            seg(w, "PWK");
+            E(w, *x, report_type, "report_type");
+            E(w, *x, transmission, "transmission");
+            if (x->control[0]) {
+                e_empty(w);
+                e_empty(w);
+                E_LIT(w, "AC");
+                E(w, *x, control, "control");
+            }
+            seg_end(w);
+        }
+    w->pfx = own;
+    w->i1 = li;
+}
+
 static void w_line(wr *w, const rcm_claim *c, const rcm_claim_line *l, unsigned li)
 {
     w->pfx = "lines[%u].";
@@ -1460,6 +1535,7 @@ static void w_line(wr *w, const rcm_claim *c, const rcm_claim_line *l, unsigned 
             e_cents(w, l->noncovered_cents);
         seg_end(w);
     }
+    w_pwk(w, l->attachments, l->n_attachments, X12_AT_LINE, li);
     if (l->from != RCM_DATE_NONE)
         w_dtp(w, "472", l->from, l->to);
     own_field lown[] = { { "472", "from", l->from != RCM_DATE_NONE }, { "6R", "control", l->control[0] != 0 },
@@ -1555,6 +1631,7 @@ static void w_claim_body(wr *w, const rcm_claim *c)
     } else if (c->admission_type[0] || c->admission_source[0] || c->patient_status[0]) {
         not_used(w, NULL, c->patient_status[0] ? "patient_status" : "admission_type", "2300", "CL1");
     }
+    w_pwk(w, c->attachments, c->n_attachments, X12_AT_CLAIM, 0);
     if (c->has_patient_paid) {
         if (w->kind == 'I')
             not_used(w, NULL, "patient_paid_cents", "2300", "AMT*F5");

@@ -2,6 +2,8 @@
 #ifndef RCM_X837_H
 #define RCM_X837_H
 
+#include <stddef.h>
+
 /* Where a party's NM1 loop stands. */
 enum { X12_AT_TOP, X12_AT_CLAIM, X12_AT_LINE, X12_AT_COB };
 
@@ -25,5 +27,30 @@ enum {
  * entity has no such loop there.
  */
 unsigned x12_837_party_rules(char kind, const char *entity, int at);
+
+/*
+ * PWK (2300 and 2400 of both guides): is the n bytes at p a PWK01 attachment
+ * report type code? The list is the same in 837P and 837I.
+ */
+int x12_837_pwk_type(const char *p, size_t n);
+
+/* What a PWK02 attachment transmission code is for (x12_837_pwk_transmission). */
+enum {
+    X12_PWK_NONE = 0,           /* not a code of either list */
+    X12_PWK_SUPPLEMENTAL = 1,   /* AA BM EL EM FT FX: claim or line supplemental information */
+    X12_PWK_CMN = 2             /* AB AD AF AG NS: the 837P 2400 DME certificate of medical
+                                 * necessity indicator, whose PWK01 is CT */
+};
+int x12_837_pwk_transmission(const char *p, size_t n);
+
+/* A 2300 or 2400 loop carries up to 10 supplemental information PWKs; an 837P 2400 also 1 DME certificate indicator. */
+#define X12_PWK_MAX 10
+#define X12_PWK_MAX_CMN 1
+
+/*
+ * Is a PWK with these PWK01/PWK02 (n1, n2 bytes) the 837P line's DME
+ * certificate indicator (kind 'P', at X12_AT_LINE, PWK01 CT, a CMN code)?
+ */
+int x12_837_pwk_is_cmn(char kind, int at, const char *type, size_t n1, const char *trans, size_t n2);
 
 #endif
