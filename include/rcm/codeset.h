@@ -28,7 +28,8 @@ typedef struct rcm_codeset rcm_codeset;
 /*
  * Reads a snapshot of the store's code sets. Errors: RCM_EIO, RCM_ENOMEM.
  * An empty store gives an empty snapshot (every lookup answers "no table").
- * Freed with rcm_codeset_free.
+ * Freed with rcm_codeset_free; the strings the lookups return (versions,
+ * file names, policies) point into the snapshot and live as long as it.
  */
 RCM_API int rcm_codeset_open_store(rcm_codeset **out, rcm_store *st, rcm_error *err);
 RCM_API void rcm_codeset_free(rcm_codeset *cs);
@@ -59,7 +60,11 @@ typedef struct rcm_code_fact {
 
 /*
  * Looks code up in set on dos (code as on claims: no dot, upper case; up to
- * 7 characters). Fills out and returns out->valid. Hot path.
+ * 7 characters; lower case is folded, and ICD-10-CM codes may carry their
+ * dot). dos RCM_DATE_NONE: the latest load, and a code valid there when it
+ * has no stop date of its own. Fills out and returns out->valid. The CPT
+ * modifier numbers answer valid 1 in RCM_SET_HCPCS_MOD on every date
+ * (version "built-in", load_id 0) when no HCPCS load holds them. Hot path.
  */
 RCM_API int rcm_codeset_find(const rcm_codeset *cs, int set, rcm_str code, rcm_date dos, rcm_code_fact *out);
 
@@ -99,6 +104,7 @@ enum {
 typedef struct rcm_mn_fact {
     const char *policy;     /* "L33252", "NCD 190.18", as in the file */
     const char *payer;      /* "" all payers */
+    const char *group;      /* the diagnosis group that covered; "" a diagnosis alone */
     const char *version, *source;
     long load_id;
     long line;              /* the row that covered (COVERED) or the policy's first row for the procedure */
@@ -108,8 +114,9 @@ typedef struct rcm_mn_fact {
 /*
  * Is procedure proc with diagnoses dx[0..ndx-1] (as on claims, no dot)
  * covered on dos under the policies of payer (a payer id; policies for all
- * payers apply too)? Returns RCM_MN_*; out (may be NULL) gets the policy.
- * Hot path.
+ * payers apply too)? Covered when, under one policy listing proc on dos, a
+ * row without a group matches one of the diagnoses, or every row of one
+ * group does. Returns RCM_MN_*; out (may be NULL) gets the policy. Hot path.
  */
 RCM_API int rcm_codeset_mn(const rcm_codeset *cs, rcm_str payer, rcm_str proc, rcm_date dos,
                            const rcm_str *dx, size_t ndx, rcm_mn_fact *out);

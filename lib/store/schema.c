@@ -171,6 +171,30 @@ const store_migration store_migrations[] = {
       " counties TEXT NOT NULL,"
       " PRIMARY KEY (load_id, line));",
       NULL },
+    /* 3 */
+    { "medical necessity policies (kind mn)",
+      /* One row per row of the file (line = its line). A procedure range is proc_from..proc_to
+         (equal for one code). dx as written; dx_from..dx_to the codes without the dot: equal for
+         one code, a range whose upper end includes its subcodes, or (dx_prefix 1) a prefix.
+         payer '' applies to every payer; dx_group '' means the diagnosis alone supports the
+         procedure, a name that every row of the group must be matched together.
+         eff_from/eff_to: the row's own dates, NULL open. */
+      "CREATE TABLE mn_policy ("
+      " load_id INTEGER NOT NULL REFERENCES refdata_load (load_id),"
+      " line INTEGER NOT NULL,"
+      " policy TEXT NOT NULL,"
+      " payer TEXT NOT NULL,"
+      " proc_from TEXT NOT NULL,"
+      " proc_to TEXT NOT NULL,"
+      " dx TEXT NOT NULL,"
+      " dx_from TEXT NOT NULL,"
+      " dx_to TEXT NOT NULL,"
+      " dx_prefix SMALLINT NOT NULL,"
+      " dx_group TEXT NOT NULL,"
+      " eff_from INTEGER,"
+      " eff_to INTEGER,"
+      " PRIMARY KEY (load_id, line));",
+      NULL },
 };
 
 const int store_nmigrations = (int)(sizeof(store_migrations) / sizeof(store_migrations[0]));
