@@ -10,7 +10,9 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 DATA=$(cd "$here/../data" && pwd)
 : "${RCM:?set RCM to the rcm binary}"
-export RCM DATA
+# rcm init finds the bundled data beside its binary; a build elsewhere (BUILD=dir) needs telling.
+RCM_REFDATA_DIR=${RCM_REFDATA_DIR:-$(cd "$here/../../data/refdata" && pwd)}
+export RCM DATA RCM_REFDATA_DIR
 pass=0 fail=0
 cases=${*:-$(ls -d "$here"/[0-9]*/ | sort)}
 for c in $cases; do
