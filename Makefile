@@ -23,9 +23,6 @@ LDFLAGS += -fsanitize=address,undefined
 endif
 
 LIB_SRC := $(sort $(shell find lib -name '*.c'))
-# While the scrub families are written in parallel they are weak references: pull in those that exist.
-SCRUB_FAMS := $(sort $(shell grep -ho '^int family_[a-z]*' lib/scrub/rules/*.c 2>/dev/null | sed 's/^int //'))
-LDFLAGS += $(SCRUB_FAMS:%=-Wl,-u,%)
 CLI_SRC := $(sort $(wildcard cli/*.c))
 UNIT_SRC := $(sort $(wildcard tests/unit/*.c))
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))

@@ -445,8 +445,6 @@ int rcm_scrub_claim(const rcm_scrub *s, const rcm_claim *c, uint32_t index, rcm_
             continue;
         if ((families[i].needs == 1 && !s->cfg.edits) || (families[i].needs == 2 && !s->cfg.codes))
             continue;
-        if (!families[i].fn)
-            continue;
         if ((rc = families[i].fn(s, &sc, out)) < 0)
             return rc;
     }

@@ -9,6 +9,7 @@
 #include "../util/util.h"
 #include "rcm/scrub.h"
 #include "rcm/rules.h"
+#include "rcm/refdata.h"
 
 /* Rule numbers, from rules.def: R_PTP_001... */
 enum {
@@ -122,9 +123,7 @@ const char *scrub_datestr(char out[11], rcm_date d);
  * RCM_ENOMEM. They read the engine's tables (which may be NULL: a family
  * whose tables are missing is never called).
  */
-/* Weak while the families are being written in parallel; the engine skips a missing one. */
-#define SCRUB_WEAK __attribute__((weak))
-#define SCRUB_FAMILY(name) SCRUB_WEAK int family_##name(const rcm_scrub *s, const scrub_claim *sc, rcm_findings *out)
+#define SCRUB_FAMILY(name) int family_##name(const rcm_scrub *s, const scrub_claim *sc, rcm_findings *out)
 SCRUB_FAMILY(syn);      /* rules/syn.c */
 SCRUB_FAMILY(npi);      /* rules/npi.c */
 SCRUB_FAMILY(dx);       /* rules/dx.c */
@@ -144,10 +143,10 @@ SCRUB_FAMILY(payer);    /* rules/payer.c: the practice's rules (rcm/rules.h) */
  * Payer rules' timely-filing limit for claim sc, when a rule sets one: returns
  * 1 with *days and the rule's id and file line, else 0 (lib/scrub/payer/).
  */
-SCRUB_WEAK int payer_rules_tf_limit(const rcm_payer_rules *r, const scrub_claim *sc, int *days, const char **rule_id,
+int payer_rules_tf_limit(const rcm_payer_rules *r, const scrub_claim *sc, int *days, const char **rule_id,
                          const char **file, long *line);
 
 /* History lookups (history.c): the claim id of an earlier claim holding line l of sc, or NULL. */
-SCRUB_WEAK const char *scrub_history_find(const rcm_scrub_history *h, const scrub_claim *sc, const scrub_line *l);
+const char *scrub_history_find(const rcm_scrub_history *h, const scrub_claim *sc, const scrub_line *l);
 
 #endif

@@ -1,0 +1,94 @@
+/*
+ * DUP family: duplicate services (DOMAIN.md 3.7). Payers deny an exact
+ * duplicate as CARC 18; catching it before submission saves the round trip.
+ *
+ *   DUP-001  two lines of the claim with the same dates, procedure code,
+ *            modifiers, units, charge and performing provider; a repeat
+ *            procedure or test (76, 77 or 91 on the later line) is not one
+ *   DUP-002  a line already billed on a claim of the history (the key is
+ *            history.c's); a replacement (frequency 7) or void (8) of a claim
+ *            is not a duplicate of that claim's lines, an original (1) with
+ *            the same claim id is: the claim was sent twice
+ */
+#include "lines.h"
+
+static int same_service(const scrub_line *a, const scrub_line *b)
+{
+    const rcm_claim_line *x = a->l, *y = b->l;
+    if (a->from != b->from || a->to != b->to || x->units_milli != y->units_milli ||
+        x->charge_cents != y->charge_cents || strcmp(x->code, y->code) != 0 || a->nmods != b->nmods)
+        return 0;
+    for (uint32_t i = 0; i < a->nmods; i++)
+        if (a->mods[i] != b->mods[i])
+            return 0;
+    if (strcmp(x->revenue_code, y->revenue_code) != 0)
+        return 0;
+    return a->npi == b->npi || strcmp(a->npi, b->npi) == 0;
+}
+
+static int repeat_modifier(const scrub_line *l)
+{
+    return line_has_mod(l, "76") || line_has_mod(l, "77") || line_has_mod(l, "91");
+}
+
+static void within(const rcm_scrub *s, const scrub_claim *sc, rcm_findings *out)
+{
+    for (uint32_t j = 1; j < sc->n; j++) {
+        const scrub_line *b = &sc->lines[j];
+        if (!b->l->code[0] || repeat_modifier(b))
+            continue;
+        for (uint32_t i = 0; i < j; i++) {
+            const scrub_line *a = &sc->lines[i];
+            if (a->proc != b->proc || !same_service(a, b))
+                continue;
+            rcm_finding *f = scrub_emit(s, sc, R_DUP_001, out);
+            finding_line(f, a->pos);
+            finding_line(f, b->pos);
+            finding_code(f, b->l->code);
+            char day[11];
+            finding_msg(f, "line %u repeats line %u: %s on %s with the same modifiers, units and charge",
+                        (unsigned)b->pos, (unsigned)a->pos, b->l->code, scrub_datestr(day, b->from));
+            finding_hint(f, "remove the repeated line, or add 76/77 (repeat procedure) or 91 (repeat test) if the "
+                            "service was truly performed again");
+            break;  /* one finding per repeated line */
+        }
+    }
+}
+
+static void history(const rcm_scrub *s, const scrub_claim *sc, rcm_findings *out)
+{
+    const rcm_claim *c = sc->c;
+    for (uint32_t i = 0; i < sc->n; i++) {
+        const scrub_line *l = &sc->lines[i];
+        const char *earlier = scrub_history_find(s->cfg.history, sc, l);
+        if (!earlier)
+            continue;
+        int same_claim = strcmp(earlier, c->id) == 0;
+        if (same_claim && (c->freq == '7' || c->freq == '8'))
+            continue;
+        rcm_finding *f = scrub_emit(s, sc, R_DUP_002, out);
+        finding_line(f, l->pos);
+        finding_code(f, l->l->code);
+        char day[11];
+        if (same_claim)
+            finding_msg(f, "line %u (%s on %s) was already billed on claim '%s': the claim is being sent again as new",
+                        (unsigned)l->pos, l->l->code, scrub_datestr(day, l->from), earlier);
+        else
+            finding_msg(f, "line %u (%s on %s) was already billed on claim '%s'", (unsigned)l->pos, l->l->code,
+                        scrub_datestr(day, l->from), earlier);
+        finding_hint(f, same_claim ? "to change a claim the payer has, send a replacement (frequency 7 with REF*F8); "
+                                     "otherwise follow up on the first submission"
+                                   : "check the earlier claim's status before sending: the payer denies duplicates "
+                                     "(CARC 18)");
+        finding_source(f, "claim_history", "", "", 0);
+        finding_field(f, "earlier_claim", "%s", earlier);
+    }
+}
+
+int family_dup(const rcm_scrub *s, const scrub_claim *sc, rcm_findings *out)
+{
+    within(s, sc, out);
+    if (s->cfg.history)
+        history(s, sc, out);
+    return out->failed ? RCM_ENOMEM : 0;
+}
