@@ -127,7 +127,12 @@ rcm_finding *scrub_emit(const rcm_scrub *s, const scrub_claim *sc, int r, rcm_fi
 rcm_finding *scrub_emit_custom(const rcm_scrub *s, const scrub_claim *sc, const char *id, int severity,
                                int route, rcm_findings *out)
 {
-    (void)s;
+    if (s->disabled_payer[0]) {
+        size_t n = strlen(id);
+        for (const char *p = s->disabled_payer; (p = strstr(p, id)); p += n)
+            if (p[-1] == ',' && p[n] == ',')
+                return NULL;
+    }
     return start(sc, id, severity, route, out);
 }
 
@@ -259,7 +264,19 @@ static int disable_rules(rcm_scrub *s, const char *list, rcm_error *err)
                     found = 1;
                 }
             }
-            if (!found && strncmp(id, "PAYER-", 6) != 0)
+            if (!found && strncmp(id, "PAYER-", 6) == 0) {
+                /* the practice's rule ids are checked when emitting: kept as ",ID," */
+                size_t have = strlen(s->disabled_payer), need = strlen(id) + 2;
+                if (have + need + 1 > sizeof(s->disabled_payer))
+                    return rcm_error_set(err, RCM_ELIMIT, "too many payer rules disabled");
+                if (!have)
+                    s->disabled_payer[have++] = ',';
+                memcpy(s->disabled_payer + have, id, need - 2);
+                s->disabled_payer[have + need - 2] = ',';
+                s->disabled_payer[have + need - 1] = 0;
+                found = 1;
+            }
+            if (!found)
                 return rcm_error_set(err, RCM_EINVAL, "unknown rule '%s'", id);
         }
         p = e;

@@ -26,6 +26,7 @@ struct rcm_scrub {
     uint8_t disabled[R_COUNT];      /* 1: the rule is not reported */
     uint64_t bypass[21];            /* NCCI-associated modifiers: bit mod_slot(m) */
     char bypass_list[512];          /* cfg.bypass copied */
+    char disabled_payer[1024];      /* ",PAYER-A,PAYER-B,": the practice's rules disabled by id */
 };
 
 /* A modifier packed into 16 bits: its two characters. */

@@ -130,3 +130,44 @@ Test(scrub_engine, disabled_rules_and_families_are_not_reported)
     rcm_findings_release(&f);
     fx_free(c);
 }
+
+Test(scrub_engine, payer_rules_can_be_disabled_by_id)
+{
+    static const char text[] = "rule PAYER-NO-99211\n"
+                               "  when line.code = 99211\n"
+                               "  flag\n"
+                               "  message \"99211 is not paid\"\n"
+                               "rule PAYER-NO-99211-B\n"
+                               "  when line.code = 99211\n"
+                               "  flag\n"
+                               "  message \"99211 is still not paid\"\n";
+    rcm_payer_rules *rules = NULL;
+    rcm_error err;
+    cr_assert_eq(rcm_payer_rules_parse(&rules, text, sizeof(text) - 1, "t.rules", NULL, &err), 0, "%s", err.msg);
+    rcm_claim *c = fx_claim('P');
+    fx_line(c, "99211", NULL, NULL, 4000, 1);
+    rcm_findings f;
+    rcm_findings_init(&f);
+    rcm_scrub_config cfg = fx_config(NULL, NULL);
+    cfg.rules = rules;
+    rcm_scrub *s;
+    cr_assert_eq(rcm_scrub_new(&s, &cfg, NULL), 0);
+    fx_scrub(s, c, &f);
+    fx_expect(&f, "both rules on", "PAYER-NO-99211,PAYER-NO-99211-B", NULL);
+    rcm_scrub_free(s);
+    /* disabling one id must not disable the other whose id starts with it */
+    cfg.disable = "PAYER-NO-99211";
+    cr_assert_eq(rcm_scrub_new(&s, &cfg, NULL), 0);
+    fx_scrub(s, c, &f);
+    cr_assert_eq(fx_fired(&f, "PAYER-NO-99211"), 0);
+    cr_assert_eq(fx_fired(&f, "PAYER-NO-99211-B"), 1);
+    rcm_scrub_free(s);
+    cfg.disable = "PAYER-NO-99211-B,PAYER-NO-99211";
+    cr_assert_eq(rcm_scrub_new(&s, &cfg, NULL), 0);
+    fx_scrub(s, c, &f);
+    fx_expect(&f, "both off", NULL, "PAYER");
+    rcm_scrub_free(s);
+    rcm_findings_release(&f);
+    fx_free(c);
+    rcm_payer_rules_free(rules);
+}
