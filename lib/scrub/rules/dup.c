@@ -3,24 +3,50 @@
  * duplicate as CARC 18; catching it before submission saves the round trip.
  *
  *   DUP-001  two lines of the claim with the same dates, procedure code,
- *            modifiers, units, charge and performing provider; a repeat
- *            procedure or test (76, 77 or 91 on the later line) is not one
- *   DUP-002  a line already billed on a claim of the history (the key is
- *            history.c's); a replacement (frequency 7) or void (8) of a claim
- *            is not a duplicate of that claim's lines, an original (1) with
- *            the same claim id is: the claim was sent twice
+ *            modifiers (in any order), units, charge and performing
+ *            provider; a repeat procedure or test (76, 77 or 91 on the later
+ *            line) is not one
+ *   DUP-002  a line already billed on another claim of the history (the key
+ *            is history.c's). Under the same claim id it is a duplicate only
+ *            when this claim is sent as an original (frequency 1, or none):
+ *            the claim was sent twice. A replacement (7) or void (8) of the
+ *            claim is not, nor is any other frequency (the 837I interim and
+ *            late-charge bills, 2-5 and 9, continue a claim under its id).
+ *
+ * Lines without a procedure code (837I revenue-code-only lines) are left
+ * out of DUP-001: room and supply lines of one stay legitimately repeat.
  */
 #include "lines.h"
+
+/* The line's modifier keys in ascending order into out (at most RCM_CLAIM_MAX_MODS). */
+static void sorted_mods(uint16_t out[RCM_CLAIM_MAX_MODS], const scrub_line *l)
+{
+    for (uint32_t i = 0; i < l->nmods; i++) {
+        uint16_t k = l->mods[i];
+        uint32_t j = i;
+        for (; j > 0 && out[j - 1] > k; j--)
+            out[j] = out[j - 1];
+        out[j] = k;
+    }
+}
+
+/* The order of the modifiers does not make another service: 59,LT is LT,59 (the history's key agrees). */
+static int same_mods(const scrub_line *a, const scrub_line *b)
+{
+    if (a->nmods != b->nmods)
+        return 0;
+    uint16_t x[RCM_CLAIM_MAX_MODS], y[RCM_CLAIM_MAX_MODS];
+    sorted_mods(x, a);
+    sorted_mods(y, b);
+    return memcmp(x, y, a->nmods * sizeof(x[0])) == 0;
+}
 
 static int same_service(const scrub_line *a, const scrub_line *b)
 {
     const rcm_claim_line *x = a->l, *y = b->l;
     if (a->from != b->from || a->to != b->to || x->units_milli != y->units_milli ||
-        x->charge_cents != y->charge_cents || strcmp(x->code, y->code) != 0 || a->nmods != b->nmods)
+        x->charge_cents != y->charge_cents || strcmp(x->code, y->code) != 0 || !same_mods(a, b))
         return 0;
-    for (uint32_t i = 0; i < a->nmods; i++)
-        if (a->mods[i] != b->mods[i])
-            return 0;
     if (strcmp(x->revenue_code, y->revenue_code) != 0)
         return 0;
     return a->npi == b->npi || strcmp(a->npi, b->npi) == 0;
@@ -35,7 +61,7 @@ static void within(const rcm_scrub *s, const scrub_claim *sc, rcm_findings *out)
 {
     for (uint32_t j = 1; j < sc->n; j++) {
         const scrub_line *b = &sc->lines[j];
-        if (!b->l->code[0] || repeat_modifier(b))
+        if (!b->l->code[0] || b->from == RCM_DATE_NONE || repeat_modifier(b))
             continue;
         for (uint32_t i = 0; i < j; i++) {
             const scrub_line *a = &sc->lines[i];
@@ -64,7 +90,7 @@ static void history(const rcm_scrub *s, const scrub_claim *sc, rcm_findings *out
         if (!earlier)
             continue;
         int same_claim = strcmp(earlier, c->id) == 0;
-        if (same_claim && (c->freq == '7' || c->freq == '8'))
+        if (same_claim && c->freq && c->freq != '1')
             continue;
         rcm_finding *f = scrub_emit(s, sc, R_DUP_002, out);
         finding_line(f, l->pos);

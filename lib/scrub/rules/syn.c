@@ -28,6 +28,29 @@
  */
 #include "lines.h"
 
+/* The element as the claim's guide names it: 837P p, 837I i ("SV102" / "SV203"). */
+static const char *el(const rcm_claim *c, const char *p, const char *i)
+{
+    return c->kind == RCM_CLAIM_INSTITUTIONAL ? i : p;
+}
+
+/* Thousandths as a quantity: 1500 -> "1.5", -2000 -> "-2". */
+static const char *units_str(char out[32], int64_t milli)
+{
+    uint64_t v = milli < 0 ? 0 - (uint64_t)milli : (uint64_t)milli;
+    int n = snprintf(out, 32, "%s%llu", milli < 0 ? "-" : "", (unsigned long long)(v / 1000));
+    unsigned frac = (unsigned)(v % 1000);
+    if (frac && n > 0 && n < 27) {
+        int digits = 3;
+        while (frac % 10 == 0) {
+            frac /= 10;
+            digits--;
+        }
+        snprintf(out + n, (size_t)(32 - n), ".%0*u", digits, frac);
+    }
+    return out;
+}
+
 /* One finding at a line, with its code. */
 static rcm_finding *at_line(const rcm_scrub *s, const scrub_claim *sc, int rule, const scrub_line *l,
                             rcm_findings *out)
@@ -86,7 +109,10 @@ static void parties(const rcm_scrub *s, const scrub_claim *sc, rcm_findings *out
     }
     if (!c->payer.last[0] || !c->payer.id[0]) {
         rcm_finding *f = scrub_emit(s, sc, R_SYN_005, out);
-        finding_msg(f, "2010BB payer %s is empty", !c->payer.last[0] ? "name (NM103)" : "id (NM109)");
+        finding_msg(f, "2010BB payer %s empty",
+                    !c->payer.last[0] && !c->payer.id[0] ? "name (NM103) and id (NM109) are"
+                    : !c->payer.last[0]                  ? "name (NM103) is"
+                                                         : "id (NM109) is");
         finding_hint(f, "pick the payer from the practice's payer list (its clearinghouse payer id)");
     }
     if (!c->billing.id[0] || (c->billing.id_qual[0] && strcmp(c->billing.id_qual, "XX") != 0)) {
@@ -96,7 +122,7 @@ static void parties(const rcm_scrub *s, const scrub_claim *sc, rcm_findings *out
     }
     if (!c->id[0]) {
         rcm_finding *f = scrub_emit(s, sc, R_SYN_024, out);
-        finding_msg(f, "CLM01 patient control number is empty");
+        finding_msg(f, "2300 CLM01 patient control number is empty");
         finding_hint(f, "every claim needs its own id: the 835 echoes it in CLP01");
     }
 }
@@ -108,7 +134,7 @@ static void money(const rcm_scrub *s, const scrub_claim *sc, rcm_findings *out)
     if (c->charge_cents <= 0) {
         rcm_finding *f = scrub_emit(s, sc, R_SYN_007, out);
         rcm_cents_fmt(a, c->charge_cents);
-        finding_msg(f, "CLM02 total charge is %s", a);
+        finding_msg(f, "2300 CLM02 total charge is %s", a);
         finding_hint(f, "a claim must bill a positive amount: check the lines' charges");
     }
     int64_t sum = 0;
@@ -118,25 +144,26 @@ static void money(const rcm_scrub *s, const scrub_claim *sc, rcm_findings *out)
         if (l->l->charge_cents <= 0) {
             rcm_finding *f = at_line(s, sc, R_SYN_008, l, out);
             rcm_cents_fmt(a, l->l->charge_cents);
-            finding_msg(f, "line %u (%s) charge is %s", (unsigned)l->pos, l->l->code, a);
+            finding_msg(f, "line %u (%s) %s charge is %s", (unsigned)l->pos, l->l->code, el(c, "SV102", "SV203"), a);
             finding_hint(f, "enter the practice's fee for the service (from the fee schedule)");
         }
         if (l->l->units_milli <= 0) {
             rcm_finding *f = at_line(s, sc, R_SYN_009, l, out);
-            finding_msg(f, "line %u (%s) has no units", (unsigned)l->pos, l->l->code);
-            finding_hint(f, "report the units provided (SV104 / SV205), at least 1");
+            finding_msg(f, "line %u (%s) %s units are %s", (unsigned)l->pos, l->l->code, el(c, "SV104", "SV205"),
+                        units_str(a, l->l->units_milli));
+            finding_hint(f, "report the units provided, at least 1");
         }
     }
     if (sc->n && sum != c->charge_cents) {
         rcm_finding *f = scrub_emit(s, sc, R_SYN_010, out);
         rcm_cents_fmt(a, c->charge_cents);
         rcm_cents_fmt(b, sum);
-        finding_msg(f, "CLM02 total charge %s differs from the sum of the line charges %s", a, b);
+        finding_msg(f, "2300 CLM02 total charge %s differs from the sum of the line charges %s", a, b);
         finding_hint(f, "the total must equal the lines exactly: recompute it after changing a line");
     }
 }
 
-/* SYN-012 and SYN-013 for one range; where names it ("line 2", "statement"). */
+/* SYN-012 and SYN-013 for one range; where names it ("line 2 DTP*472", "2300 DTP*434 statement"). */
 static void range(const rcm_scrub *s, const scrub_claim *sc, const scrub_line *l, const char *where, rcm_date from,
                   rcm_date to, rcm_findings *out)
 {
@@ -158,19 +185,19 @@ static void range(const rcm_scrub *s, const scrub_claim *sc, const scrub_line *l
 static void dates(const rcm_scrub *s, const scrub_claim *sc, rcm_findings *out)
 {
     const rcm_claim *c = sc->c;
-    char where[32];
+    char where[48];
     if (c->kind == RCM_CLAIM_INSTITUTIONAL) {
         if (c->statement_from == RCM_DATE_NONE) {
             rcm_finding *f = scrub_emit(s, sc, R_SYN_011, out);
             finding_msg(f, "2300 DTP*434 statement dates are missing");
             finding_hint(f, "report the statement covers period (from and through)");
         }
-        range(s, sc, NULL, "statement", c->statement_from, c->statement_to, out);
+        range(s, sc, NULL, "2300 DTP*434 statement", c->statement_from, c->statement_to, out);
     }
     if (c->admission != RCM_DATE_NONE && c->discharge != RCM_DATE_NONE && c->discharge < c->admission) {
         char d1[11], d2[11];
         rcm_finding *f = scrub_emit(s, sc, R_SYN_013, out);
-        finding_msg(f, "discharge %s is before admission %s", scrub_datestr(d1, c->discharge),
+        finding_msg(f, "2300 DTP*096 discharge %s is before DTP*435 admission %s", scrub_datestr(d1, c->discharge),
                     scrub_datestr(d2, c->admission));
         finding_hint(f, "correct the admission or discharge date");
     }
@@ -184,7 +211,7 @@ static void dates(const rcm_scrub *s, const scrub_claim *sc, rcm_findings *out)
             }
             continue;
         }
-        snprintf(where, sizeof(where), "line %u", (unsigned)l->pos);
+        snprintf(where, sizeof(where), "line %u DTP*472 service", (unsigned)l->pos);
         range(s, sc, l, where, l->l->from, l->l->to, out);
     }
 }
@@ -198,10 +225,15 @@ static int two_digits(const char *p)
 static void pos_check(const rcm_scrub *s, const scrub_claim *sc, const scrub_line *l, const char *pos,
                       rcm_date dos, rcm_findings *out)
 {
-    const char *where = l ? "SV105" : "CLM05-1";
+    const char *where = l ? "SV105" : "2300 CLM05-1";
     if (!two_digits(pos)) {
         rcm_finding *f = l ? at_line(s, sc, R_SYN_014, l, out) : scrub_emit(s, sc, R_SYN_014, out);
-        finding_msg(f, "%s place of service '%s' is not 2 digits", where, pos);
+        if (l)
+            finding_msg(f, "line %u %s place of service '%s' is not 2 digits", (unsigned)l->pos, where, pos);
+        else if (!pos[0])
+            finding_msg(f, "%s place of service is empty", where);
+        else
+            finding_msg(f, "%s place of service '%s' is not 2 digits", where, pos);
         finding_hint(f, "report the place of service code, e.g. 11 office, 22 outpatient hospital, 02 telehealth");
         return;
     }
@@ -211,8 +243,12 @@ static void pos_check(const rcm_scrub *s, const scrub_claim *sc, const scrub_lin
     if (rcm_codeset_find(s->cfg.codes, RCM_SET_POS, (rcm_str){ pos, 2 }, dos, &k) == 0) {
         rcm_finding *f = l ? at_line(s, sc, R_SYN_014, l, out) : scrub_emit(s, sc, R_SYN_014, out);
         char day[11];
-        finding_msg(f, "%s place of service %s is not a place of service code on %s", where, pos,
-                    scrub_datestr(day, dos));
+        if (l)
+            finding_msg(f, "line %u %s place of service %s is not a place of service code on %s", (unsigned)l->pos,
+                        where, pos, scrub_datestr(day, dos));
+        else
+            finding_msg(f, "%s place of service %s is not a place of service code on %s", where, pos,
+                        scrub_datestr(day, dos));
         finding_hint(f, "pick a code from the CMS place of service list");
         finding_source(f, "pos", k.version, k.source, 0);
         finding_field(f, "code", "%s", pos);
@@ -226,7 +262,7 @@ static void places(const rcm_scrub *s, const scrub_claim *sc, rcm_findings *out)
         /* CLM05-1 is the facility type code (the first two digits of the type of bill). */
         if (!two_digits(c->pos)) {
             rcm_finding *f = scrub_emit(s, sc, R_SYN_014, out);
-            finding_msg(f, "CLM05-1 facility type code '%s' is not 2 digits", c->pos);
+            finding_msg(f, "2300 CLM05-1 facility type code '%s' is not 2 digits", c->pos);
             finding_hint(f, "report the first two digits of the type of bill, e.g. 13 hospital outpatient");
         }
         return;
@@ -245,12 +281,12 @@ static void diagnoses(const rcm_scrub *s, const scrub_claim *sc, rcm_findings *o
     int prof = c->kind == RCM_CLAIM_PROFESSIONAL;
     if (c->n_dx == 0) {
         rcm_finding *f = scrub_emit(s, sc, R_SYN_021, out);
-        finding_msg(f, "the claim has no diagnosis (HI)");
+        finding_msg(f, "2300 HI: the claim has no diagnosis");
         finding_hint(f, "code the diagnoses that support the services from the documentation");
     }
     if (prof && c->n_dx > RCM_CLAIM_MAX_DX_P) {
         rcm_finding *f = scrub_emit(s, sc, R_SYN_015, out);
-        finding_msg(f, "%u diagnoses: an 837P carries at most 12", (unsigned)c->n_dx);
+        finding_msg(f, "2300 HI holds %u diagnoses: an 837P carries at most 12", (unsigned)c->n_dx);
         finding_hint(f, "keep the 12 that the lines point to and that matter most; split the claim if needed");
     }
     for (uint32_t i = 0; i < sc->n; i++) {
@@ -259,21 +295,24 @@ static void diagnoses(const rcm_scrub *s, const scrub_claim *sc, rcm_findings *o
         if (prof && p[0] == 0) {
             rcm_finding *f = at_line(s, sc, R_SYN_016, l, out);
             finding_msg(f, "line %u (%s) points to no diagnosis (SV107)", (unsigned)l->pos, l->l->code);
-            finding_hint(f, "point the line at the diagnosis that supports it (1-%u)", (unsigned)c->n_dx);
+            if (c->n_dx)
+                finding_hint(f, "point the line at the diagnosis that supports it (1-%u)", (unsigned)c->n_dx);
+            else
+                finding_hint(f, "code the claim's diagnoses, then point the line at the one that supports it");
         }
         for (int k = 0; k < RCM_CLAIM_MAX_PTR; k++) {
             if (!p[k])
                 continue;
             if (p[k] > c->n_dx) {
                 rcm_finding *f = at_line(s, sc, R_SYN_017, l, out);
-                finding_msg(f, "line %u (%s) points to diagnosis %u, but the claim has %u", (unsigned)l->pos,
+                finding_msg(f, "line %u (%s) SV107 points to diagnosis %u, but the claim has %u", (unsigned)l->pos,
                             l->l->code, (unsigned)p[k], (unsigned)c->n_dx);
                 finding_hint(f, "point it at one of diagnoses 1-%u, or add the missing diagnosis", (unsigned)c->n_dx);
             }
             for (int j = 0; j < k; j++)
                 if (p[j] == p[k]) {
                     rcm_finding *f = at_line(s, sc, R_SYN_018, l, out);
-                    finding_msg(f, "line %u (%s) points to diagnosis %u twice", (unsigned)l->pos, l->l->code,
+                    finding_msg(f, "line %u (%s) SV107 points to diagnosis %u twice", (unsigned)l->pos, l->l->code,
                                 (unsigned)p[k]);
                     finding_hint(f, "each pointer of SV107 should name a different diagnosis");
                     break;
@@ -282,29 +321,39 @@ static void diagnoses(const rcm_scrub *s, const scrub_claim *sc, rcm_findings *o
     }
 }
 
+/*
+ * CLM05-3. 837P: 1 original, 7 replacement, 8 void (the professional guide
+ * takes these three of the NUBC codes). 837I: the type of bill's third
+ * character as NUBC lists it (UB-04 manual, FL 4; CMS Pub. 100-04 ch. 25):
+ * 0 non-payment/zero claim, 1 admit through discharge, 2 interim first,
+ * 3 interim continuing, 4 interim last, 5 late charges only, 7 replacement,
+ * 8 void/cancel, 9 final claim for a home health PPS episode, and the
+ * provider-submitted hospice notices A-E. 6 is reserved; F-P are adjustments
+ * the Medicare contractor initiates, never a provider's.
+ */
+static int freq_ok(char kind, char freq)
+{
+    if (kind == RCM_CLAIM_PROFESSIONAL)
+        return freq == '1' || freq == '7' || freq == '8';
+    return (freq >= '0' && freq <= '9' && freq != '6') || (freq >= 'A' && freq <= 'E');
+}
+
 static void frequency(const rcm_scrub *s, const scrub_claim *sc, rcm_findings *out)
 {
     const rcm_claim *c = sc->c;
-    /*
-     * CLM05-3. 837P: 1 original, 7 replacement, 8 void (the professional guide's
-     * note). 837I: the type of bill's last digit, the NUBC frequency codes
-     * 0-9 (0 non-payment/zero claim, 1 admit through discharge, 2-4 interim,
-     * 5 late charges, 7 replacement, 8 void, 9 final claim for a home health PPS
-     * episode); 6 (adjustment of a prior claim) is retired and not taken.
-     */
-    int ok = c->kind == RCM_CLAIM_PROFESSIONAL ? (c->freq == '1' || c->freq == '7' || c->freq == '8')
-                                                : (c->freq >= '0' && c->freq <= '9' && c->freq != '6');
-    if (!ok) {
+    if (!freq_ok(c->kind, c->freq)) {
         rcm_finding *f = scrub_emit(s, sc, R_SYN_019, out);
-        char v[2] = { c->freq, 0 };
-        finding_msg(f, "CLM05-3 claim frequency code '%s' is not one of %s", v,
-                    c->kind == RCM_CLAIM_PROFESSIONAL ? "1, 7, 8" : "0-5, 7-9");
+        const char *allowed = c->kind == RCM_CLAIM_PROFESSIONAL ? "1, 7 or 8" : "0-5, 7-9 or A-E";
+        if (!c->freq)
+            finding_msg(f, "2300 CLM05-3 claim frequency code is empty (%s)", allowed);
+        else
+            finding_msg(f, "2300 CLM05-3 claim frequency code '%c' is not %s", c->freq, allowed);
         finding_hint(f, "1 for a new claim, 7 to replace a claim the payer has, 8 to void one");
         return;
     }
     if ((c->freq == '7' || c->freq == '8') && !c->original_ref[0]) {
         rcm_finding *f = scrub_emit(s, sc, R_SYN_020, out);
-        finding_msg(f, "frequency %c (%s) without the payer's claim number of the original (REF*F8)", c->freq,
+        finding_msg(f, "frequency %c (%s) without the payer's claim number of the original (2300 REF*F8)", c->freq,
                     c->freq == '7' ? "replacement" : "void");
         finding_hint(f, "copy the payer claim control number from the 835 (CLP07) or the 277CA into REF*F8");
     }
@@ -314,8 +363,8 @@ static void lines(const rcm_scrub *s, const scrub_claim *sc, rcm_findings *out)
 {
     if (sc->n == 0) {
         rcm_finding *f = scrub_emit(s, sc, R_SYN_022, out);
-        finding_msg(f, "the claim has no service lines");
-        finding_hint(f, "add the services provided (loop 2400)");
+        finding_msg(f, "the claim has no service lines (loop 2400)");
+        finding_hint(f, "add the services provided");
         return;
     }
     for (uint32_t i = 0; i < sc->n; i++) {
@@ -325,7 +374,7 @@ static void lines(const rcm_scrub *s, const scrub_claim *sc, rcm_findings *out)
         if (sc->c->kind == RCM_CLAIM_INSTITUTIONAL && l->l->revenue_code[0])
             continue;
         rcm_finding *f = at_line(s, sc, R_SYN_023, l, out);
-        finding_msg(f, "line %u has no procedure code", (unsigned)l->pos);
+        finding_msg(f, "line %u %s has no procedure code", (unsigned)l->pos, el(sc->c, "SV101-2", "SV202-2"));
         finding_hint(f, "code the service (CPT or HCPCS) from the documentation");
     }
 }

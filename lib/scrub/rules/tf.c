@@ -15,7 +15,12 @@
  * year, as CMS says. The last day itself is still in time.
  *
  * Other payers: only when a payer rule sets a limit (`timely-filing N days`):
- * the last day is the date of service + N days.
+ * the last day is the date of service + N days. A rule that matches a
+ * Medicare claim takes the place of the Medicare limit: the practice's file
+ * is the more specific word.
+ *
+ * One finding per claim, naming the lines in the same state by their own
+ * dates (a professional claim's later lines may still be in time).
  */
 #include "lines.h"
 
@@ -74,20 +79,22 @@ int family_tf(const rcm_scrub *s, const scrub_claim *sc, rcm_findings *out)
     scrub_datestr(d_last, last);
     scrub_datestr(d_from, from);
     const char *limit = rule_id ? "the payer's" : "the Medicare";
+    long n = rule == R_TF_001 ? (long)(today - last) : (long)(last - today);
+    const char *days_word = n == 1 ? "day" : "days";
     if (rule == R_TF_001)
-        finding_msg(f, "filed %s, %ld days after %s limit %s for the date of service %s", d_today,
-                    (long)(today - last), limit, d_last, d_from);
+        finding_msg(f, "filed %s, %ld %s after %s limit %s for DOS %s", d_today, n, days_word, limit, d_last, d_from);
+    else if (n == 0)
+        finding_msg(f, "last day to file: %s limit is %s (today) for DOS %s", limit, d_last, d_from);
     else
-        finding_msg(f, "%ld days left to file: %s limit is %s for the date of service %s", (long)(last - today),
-                    limit, d_last, d_from);
-    /* the lines whose own limit has passed (or is near) */
+        finding_msg(f, "%ld %s left to file: %s limit is %s for DOS %s", n, days_word, limit, d_last, d_from);
+    /* the lines in the same state by their own limit: past it (TF-001), or near it (TF-002) */
     for (uint32_t i = 0; i < sc->n; i++) {
         const scrub_line *l = &sc->lines[i];
         rcm_date d = c->kind == RCM_CLAIM_INSTITUTIONAL ? from : l->from;
         if (d == RCM_DATE_NONE)
             continue;
         rcm_date ll = rule_id ? d + days : add_months(d, s->cfg.medicare_tf_months);
-        if (ll <= last)
+        if (rule == R_TF_001 ? today > ll : ll - today <= s->cfg.tf_warn_days)
             finding_line(f, l->pos);
     }
     if (rule_id) {
