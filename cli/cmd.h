@@ -28,6 +28,8 @@ int cmd_refdata(int argc, char **argv);  /* cmd_refdata.c */
 int cmd_code(int argc, char **argv);     /* cmd_code.c */
 int cmd_ncci(int argc, char **argv);     /* cmd_ncci.c */
 int cmd_fee(int argc, char **argv);      /* cmd_fee.c */
+int cmd_rules(int argc, char **argv);    /* cmd_rules.c */
+int cmd_scrub(int argc, char **argv);    /* cmd_scrub.c */
 
 /* x12 subcommands */
 int cmd_x12_check(int argc, char **argv);

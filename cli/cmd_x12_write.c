@@ -1,9 +1,10 @@
 /*
  * rcm x12 write: an 837P or 837I batch from claims JSON (docs/claim-json.md).
  *
- * Input is JSON Lines (one object per line, as rcm x12 json prints them:
- * objects whose "type" is "claim", or plain claim objects; other types are
- * skipped) or one JSON array of claim objects. Output goes through a
+ * Input is claims JSON as cli_claims.h reads it: JSON Lines (as rcm x12
+ * json prints them: objects whose "type" is "claim", or plain claim
+ * objects; other types are skipped), one claim object, or JSON arrays of
+ * claim objects. Output goes through a
  * temporary file that replaces --out (or is copied to standard output) only
  * when every claim was written: a bad claim leaves no partial 837 behind.
  */
@@ -15,12 +16,13 @@
 #include <time.h>
 #include <unistd.h>
 #include "cmd.h"
+#include "cli_claims.h"
 #include "rcm/x12write.h"
 
 static const char usage_text[] =
     "usage: rcm x12 write 837p|837i CLAIMS.json [options]\n"
-    "  Writes the claims (JSON Lines, or one JSON array; '-' reads stdin) as one\n"
-    "  837P or 837I interchange.\n"
+    "  Writes the claims (JSON Lines, a claim object or JSON arrays of claims; '-'\n"
+    "  reads stdin) as one 837P or 837I interchange.\n"
     "  --out FILE          write to FILE (default: standard output)\n"
     "  --sender [QQ:]ID    ISA05/ISA06 interchange sender (default ZZ: the submitter id)\n"
     "  --receiver [QQ:]ID  ISA07/ISA08 interchange receiver (default ZZ: the receiver id)\n"
@@ -62,98 +64,26 @@ static int id_arg(const char *arg, char *qual, char *id, const char *what)
     return 0;
 }
 
-static void claim_error(const wctx *c, long line, const rcm_error *err)
+/* One claim of the input goes into the batch. */
+static int add_claim(void *vc, const rcm_claim *claim, long line, long index, rcm_error *err)
 {
-    if (line)
-        fprintf(stderr, "rcm: %s:%ld: claims[%ld]: %s\n", c->path, line, c->claims, err->msg);
-    else
-        fprintf(stderr, "rcm: %s: claims[%ld]: %s\n", c->path, c->claims, err->msg);
-}
-
-/* One JSON value of the input: a claim is written, another "type" skipped. */
-static int one(wctx *c, const json_t *v, long line)
-{
-    if (json_is_object(v)) {
-        const json_t *t = json_object_get(v, "type");
-        if (t && !(json_is_string(t) && strcmp(json_string_value(t), "claim") == 0))
-            return 0;
-    }
-    rcm_error err;
-    memset(&err, 0, sizeof(err));
-    rcm_claim *claim = NULL;
-    int rc = rcm_claim_from_json(&claim, v, &err);
-    if (rc == 0)
-        rc = rcm_x12_writer_add(c->w, claim, &err);
-    rcm_claim_free(claim);
-    if (rc < 0)
-        claim_error(c, line, &err);
+    wctx *c = vc;
+    (void)line;
+    (void)index;
     c->claims++;
-    return rc;
-}
-
-static int read_lines(wctx *c, FILE *in)
-{
-    char *buf = NULL;
-    size_t cap = 0;
-    ssize_t n;
-    long line = 0;
-    int rc = 0;
-    while (rc == 0 && (n = getline(&buf, &cap, in)) >= 0) {
-        line++;
-        size_t i = 0;
-        while (i < (size_t)n && (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\r' || buf[i] == '\n'))
-            i++;
-        if (i == (size_t)n)
-            continue;
-        json_error_t jerr;
-        json_t *v = json_loadb(buf, (size_t)n, 0, &jerr);
-        if (!v) {
-            fprintf(stderr, "rcm: %s:%ld: not JSON: %s\n", c->path, line, jerr.text);
-            rc = RCM_EFORMAT;
-            break;
-        }
-        rc = one(c, v, line);
-        json_decref(v);
-    }
-    if (rc == 0 && ferror(in)) {
-        fprintf(stderr, "rcm: %s: cannot read: %s\n", c->path, strerror(errno));
-        rc = RCM_EIO;
-    }
-    free(buf);
-    return rc;
-}
-
-static int read_array(wctx *c, FILE *in)
-{
-    json_error_t jerr;
-    json_t *a = json_loadf(in, 0, &jerr);
-    if (!a) {
-        fprintf(stderr, "rcm: %s:%d: not JSON: %s\n", c->path, jerr.line, jerr.text);
-        return RCM_EFORMAT;
-    }
-    int rc = 0;
-    size_t i;
-    json_t *v;
-    json_array_foreach(a, i, v) {
-        if ((rc = one(c, v, 0)) < 0)
-            break;
-    }
-    json_decref(a);
-    return rc;
+    return rcm_x12_writer_add(c->w, claim, err);
 }
 
 /* Reads the input and writes every claim; 0 or a negative code (message printed). */
 static int convert(wctx *c, FILE *in)
 {
-    int ch;
-    while ((ch = getc(in)) == ' ' || ch == '\t' || ch == '\r' || ch == '\n')
-        ;
-    if (ch == EOF) {
+    cli_claims_stats st;
+    int rc = cli_claims_read(in, NULL, 0, c->path, add_claim, c, &st);
+    if (rc == 0 && st.values == 0) {
         fprintf(stderr, "rcm: %s: no claims\n", c->path);
         return RCM_EFORMAT;
     }
-    ungetc(ch, in);
-    return ch == '[' ? read_array(c, in) : read_lines(c, in);
+    return rc;
 }
 
 static int copy_out(int from, FILE *to)

@@ -9,6 +9,8 @@ static const cmd top[] = {
     { "init", cmd_init, "create a store holding the bundled reference data" },
     { "ncci", cmd_ncci, "NCCI procedure-to-procedure and MUE edits among codes" },
     { "refdata", cmd_refdata, "import reference data files and show what is loaded" },
+    { "rules", cmd_rules, "check and test the practice's payer rules" },
+    { "scrub", cmd_scrub, "check claims before submission: NCCI edits, code sets, duplicates, timely filing" },
     { "x12", cmd_x12, "check, convert and write X12 5010 files" },
 };
 

@@ -4,7 +4,8 @@
 #   2. summarize the bundled 835 remittances (payments, adjustments by group, denials, reversals);
 #   3. read the bundled 837P claims into claims JSON, write them back as a new 837P
 #      batch, and check the written batch;
-#   4. create a store with the bundled reference data and look codes, NCCI edits and fees up.
+#   4. create a store with the bundled reference data and look codes, NCCI edits and fees up;
+#   5. scrub the bundled demo claims against that store (findings for the coder and the biller).
 # Usage: scripts/demo.sh RCM_BINARY   (make demo runs it; DEMO_DIR=dir keeps the outputs there)
 set -eu
 RCM=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
@@ -63,5 +64,14 @@ rm -f "$out/rcm.db" "$out/rcm.db-wal" "$out/rcm.db-shm" "$out/rcm.db.refidx"
 echo "(the bundled NCCI tables are illustrative samples in the CMS layout, not the official edits)"
 "$RCM" ncci 45380 45378-59 --dos 2025-06-01 --db "$out/rcm.db"
 "$RCM" fee 99213 --db "$out/rcm.db"
+
+say "5. rcm scrub: three demo claims against the store (two of June 2022, when the bundled ICD-10-CM and HCPCS sets were in force, one of June 2020)"
+# exit 1 means findings with error severity: the claims are held, which is what this step shows
+rc=0
+"$RCM" scrub --db "$out/rcm.db" --today 2022-07-01 ../claims/scrub-demo.jsonl || rc=$?
+[ $rc -le 1 ] || exit $rc
+[ $rc -eq 1 ] && echo "(rcm scrub exit 1: claims with errors are held until the coder or the biller fixes them)"
+"$RCM" scrub --db "$out/rcm.db" --today 2022-07-01 --json ../claims/scrub-demo.jsonl >"$out/findings.jsonl" || [ $? -le 1 ]
+echo "the same findings as JSON Lines: $out/findings.jsonl"
 echo
 echo "outputs are in $out"

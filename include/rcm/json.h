@@ -1,14 +1,16 @@
 /*
  * The JSON face of the models (jansson). Each *_to_json returns a new
  * reference the caller releases with json_decref(), or NULL when out of
- * memory. The shapes are documented in docs/claim-json.md (claims) and
- * docs/x12-json.md (remittances, acknowledgments, problems).
+ * memory. The shapes are documented in docs/claim-json.md (claims),
+ * docs/x12-json.md (remittances, acknowledgments, problems) and
+ * docs/scrub.md (scrub findings).
  */
 #ifndef RCM_JSON_H
 #define RCM_JSON_H
 
 #include <jansson.h>
 #include "x12read.h"
+#include "scrub.h"
 
 /* 837 claims: lib/claim/claim_json.c */
 RCM_API json_t *rcm_claim_to_json(const rcm_claim *c);
@@ -33,5 +35,13 @@ RCM_API json_t *rcm_x12_generic_to_json(const rcm_x12_generic *g);
 
 /* problems: lib/claim/problem_json.c */
 RCM_API json_t *rcm_x12_problem_to_json(const rcm_x12_problem *p);
+
+/*
+ * A scrub finding: rule, severity, route, claim, claim_index, line (the
+ * line positions, [] for a claim-level finding), codes, message, hint and
+ * source (table, version, file, line and the row's fields; null when the
+ * finding rests on no table). lib/claim/finding_json.c
+ */
+RCM_API json_t *rcm_finding_to_json(const rcm_finding *f);
 
 #endif

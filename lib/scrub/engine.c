@@ -264,6 +264,11 @@ static int disable_rules(rcm_scrub *s, const char *list, rcm_error *err)
                     found = 1;
                 }
             }
+            for (int fam = 0; fam < RCM_FAM_COUNT; fam++)
+                if (strcmp(id, family_names[fam]) == 0) {
+                    s->families &= ~(1u << fam);    /* a whole family: not even run */
+                    found = 1;
+                }
             if (!found && strncmp(id, "PAYER-", 6) == 0) {
                 /* the practice's rule ids are checked when emitting: kept as ",ID," */
                 size_t have = strlen(s->disabled_payer), need = strlen(id) + 2;
@@ -301,6 +306,11 @@ int rcm_scrub_new(rcm_scrub **out, const rcm_scrub_config *cfg, rcm_error *err)
     if (s->cfg.tf_warn_days == 0)
         s->cfg.tf_warn_days = 30;
     s->families = cfg->families ? cfg->families : (1u << RCM_FAM_COUNT) - 1;
+    int rc = disable_rules(s, cfg->disable, err);
+    if (rc < 0) {
+        free(s);
+        return rc;
+    }
     if (!cfg->edits)
         s->unavailable |= s->families & ((1u << RCM_FAM_PTP) | (1u << RCM_FAM_MUE) | (1u << RCM_FAM_AOC));
     if (!cfg->codes)
@@ -317,11 +327,6 @@ int rcm_scrub_new(rcm_scrub **out, const rcm_scrub_config *cfg, rcm_error *err)
                 s->bypass[i >> 6] |= UINT64_C(1) << (i & 63);
             }
         }
-    int rc = disable_rules(s, cfg->disable, err);
-    if (rc < 0) {
-        free(s);
-        return rc;
-    }
     *out = s;
     return 0;
 }

@@ -171,3 +171,15 @@ Test(scrub_engine, payer_rules_can_be_disabled_by_id)
     fx_free(c);
     rcm_payer_rules_free(rules);
 }
+
+Test(scrub_engine, disabling_a_family_by_name_also_drops_it_from_unavailable)
+{
+    rcm_scrub_config cfg = fx_config(NULL, NULL);
+    cfg.disable = "PTP,PAYER";
+    rcm_scrub *s;
+    rcm_error err;
+    cr_assert_eq(rcm_scrub_new(&s, &cfg, &err), 0, "%s", err.msg);
+    cr_assert_not(rcm_scrub_unavailable(s) & (1u << RCM_FAM_PTP), "PTP was not asked for");
+    cr_assert(rcm_scrub_unavailable(s) & (1u << RCM_FAM_MUE));
+    rcm_scrub_free(s);
+}
