@@ -193,7 +193,7 @@ static const hist_case hist_cases[] = {
     { "a replacement of the claim", replacement, 0 },
     { "a void of the claim", void_claim, 0 },
     { "an interim bill under the claim id", interim_same_id, 0 },
-    { "a replacement under another claim id", replacement_other_id, 2 },
+    { "a replacement under another claim id (REF*F8 names the original)", replacement_other_id, 0 },
     { "another member id", member, 0 },
     { "another last name", last_name, 0 },
     { "another first name", first_name, 0 },

@@ -12,6 +12,9 @@
  *            the claim was sent twice. A replacement (7) or void (8) of the
  *            claim is not, nor is any other frequency (the 837I interim and
  *            late-charge bills, 2-5 and 9, continue a claim under its id).
+ *            A replacement or void with REF*F8 under another claim id is
+ *            not one either: some practice systems number corrected claims
+ *            anew, and DOMAIN.md 3.7 takes the F8 reference as the link.
  *
  * Lines without a procedure code (837I revenue-code-only lines) are left
  * out of DUP-001: room and supply lines of one stay legitimately repeat.
@@ -91,6 +94,10 @@ static void history(const rcm_scrub *s, const scrub_claim *sc, rcm_findings *out
             continue;
         int same_claim = strcmp(earlier, c->id) == 0;
         if (same_claim && c->freq && c->freq != '1')
+            continue;
+        /* A replacement or void repeats the lines of the claim it names in REF*F8, whatever id the
+           practice gave it; the history does not keep payer claim numbers to match F8 against. */
+        if (!same_claim && (c->freq == '7' || c->freq == '8') && c->original_ref[0])
             continue;
         rcm_finding *f = scrub_emit(s, sc, R_DUP_002, out);
         finding_line(f, l->pos);
