@@ -56,16 +56,13 @@ static int mue(const char *dir)
     FILE *f = open_out(dir, "MUE_Practitioner_2025_Q4.csv", path, sizeof(path));
     if (!f)
         return 1;
-    fprintf(f, "\"CPT codes and descriptions only are copyright 2025 American Medical Association. All Rights"
-               " Reserved.\"\r\n\"HCPCS/CPT Code\",\"Practitioner Services MUE Values\",\"MUE Adjudication"
-               " Indicator\",\"MUE Rationale\"\r\n");
-    static const char *const mai[] = { "1 Line Edit", "2 Date of Service Edit: Policy",
-                                       "3 Date of Service Edit: Clinical" };
+    if (syn_mue_preamble(f))
+        return 1;
     for (uint32_t k = 0; k < SYN_MUE_ROWS; k++) {
         char c[6];
         syn_code(c, k);
-        uint64_t h = syn_mix(k + 7777);
-        fprintf(f, "\"%s\",\"%u\",\"%s\",\"Clinical: Data\"\r\n", c, (unsigned)(1 + h % 12), mai[(h >> 8) % 3]);
+        if (syn_mue_line(f, k, c))
+            return 1;
     }
     return done(f, path, "mue", SYN_MUE_ROWS, t0);
 }

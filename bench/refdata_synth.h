@@ -1,8 +1,11 @@
 /*
- * Synthetic reference data at national scale, for the refdata benchmarks:
- * deterministic functions of a row number, so the generator writes the
- * files and the lookup benchmark can regenerate any row (to look up pairs
- * it knows are there) without reading them back. Header-only: every bench
+ * Synthetic reference data at national scale, for the refdata benchmarks and
+ * the scrub benchmark: deterministic functions of a row number, so the
+ * generator writes the files and the lookup benchmark can regenerate any row
+ * (to look up pairs it knows are there) without reading them back. Rows name
+ * codes by number; syn_code gives the generator's own codes, and the scrub
+ * benchmark maps the numbers to real fee-schedule codes instead (the _write
+ * and _line functions take the codes as text). Header-only: every bench
  * program is one .c file.
  *
  *   codes     50,000 CPT/HCPCS-shaped codes: 40,000 five-digit numbers from
@@ -81,20 +84,57 @@ static inline int syn_preamble(FILE *f)
                       "\t\t\t\t\t9=not applicable\t\r\n") < 0;
 }
 
+/*
+ * Writes PTP row i (r, from syn_ptp_row) with its codes as text: the
+ * generator's own codes (syn_ptp_line) or a caller's mapping of code numbers
+ * to codes (the scrub benchmark maps them to fee-schedule codes).
+ */
+static inline int syn_ptp_write(FILE *f, uint64_t i, const syn_ptp *r, const char *col1, const char *col2)
+{
+    char del[10];
+    if (r->deleted)
+        snprintf(del, sizeof(del), "%04d%02d%02d", r->y + 1, r->m, r->d);
+    else
+        snprintf(del, sizeof(del), "*");
+    return fprintf(f, "%s\t%s\t%s\t%04d%02d%02d\t%s\t%d\t%s\r\n", col1, col2, r->pre1996 ? "*" : "", r->y, r->m,
+                   r->d, del, r->modifier, (i % 3) ? "Standards of medical / surgical practice"
+                                                  : "Misuse of column two code with column one code") < 0;
+}
+
 static inline int syn_ptp_line(FILE *f, uint64_t i)
 {
     syn_ptp r;
-    char a[6], b[6], del[10];
+    char a[6], b[6];
     syn_ptp_row(&r, i);
     syn_code(a, r.c1);
     syn_code(b, r.c2);
-    if (r.deleted)
-        snprintf(del, sizeof(del), "%04d%02d%02d", r.y + 1, r.m, r.d);
-    else
-        snprintf(del, sizeof(del), "*");
-    return fprintf(f, "%s\t%s\t%s\t%04d%02d%02d\t%s\t%d\t%s\r\n", a, b, r.pre1996 ? "*" : "", r.y, r.m, r.d,
-                   del, r.modifier, (i % 3) ? "Standards of medical / surgical practice"
-                                            : "Misuse of column two code with column one code") < 0;
+    return syn_ptp_write(f, i, &r, a, b);
+}
+
+/* The MUE row of code number k: the value (1-12 units) and the adjudication indicator (1-3). */
+static inline void syn_mue_row(uint32_t k, unsigned *value, int *mai)
+{
+    uint64_t h = syn_mix(k + 7777);
+    *value = (unsigned)(1 + h % 12);
+    *mai = 1 + (int)((h >> 8) % 3);
+}
+
+static inline int syn_mue_preamble(FILE *f)
+{
+    return fprintf(f, "\"CPT codes and descriptions only are copyright 2025 American Medical Association. All"
+                      " Rights Reserved.\"\r\n\"HCPCS/CPT Code\",\"Practitioner Services MUE Values\",\"MUE"
+                      " Adjudication Indicator\",\"MUE Rationale\"\r\n") < 0;
+}
+
+/* Writes the MUE row of code number k for code (its text). */
+static inline int syn_mue_line(FILE *f, uint32_t k, const char *code)
+{
+    static const char *const mai_text[] = { "1 Line Edit", "2 Date of Service Edit: Policy",
+                                            "3 Date of Service Edit: Clinical" };
+    unsigned value;
+    int mai;
+    syn_mue_row(k, &value, &mai);
+    return fprintf(f, "\"%s\",\"%u\",\"%s\",\"Clinical: Data\"\r\n", code, value, mai_text[mai - 1]) < 0;
 }
 
 #endif
