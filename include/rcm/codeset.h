@@ -68,6 +68,14 @@ typedef struct rcm_code_fact {
  */
 RCM_API int rcm_codeset_find(const rcm_codeset *cs, int set, rcm_str code, rcm_date dos, rcm_code_fact *out);
 
+/*
+ * A hint before rcm_codeset_find(cs, set, code, dos, ...): starts loading
+ * the table slot that lookup probes first, so that a caller with several
+ * codes to look up can overlap their cache misses (hint all, then look up
+ * all). Answers nothing, changes nothing; any arguments are safe.
+ */
+RCM_API void rcm_codeset_prefetch(const rcm_codeset *cs, int set, rcm_str code, rcm_date dos);
+
 /* ---- Medicare Code Editor: age and sex edits of diagnoses ---- */
 
 enum {
@@ -120,6 +128,13 @@ typedef struct rcm_mn_fact {
  */
 RCM_API int rcm_codeset_mn(const rcm_codeset *cs, rcm_str payer, rcm_str proc, rcm_date dos,
                            const rcm_str *dx, size_t ndx, rcm_mn_fact *out);
+
+/*
+ * 1 when a policy of the medical-necessity load in force on dos (of any
+ * payer) lists proc, else 0: when 0, rcm_codeset_mn answers
+ * RCM_MN_NO_POLICY for every payer and diagnoses. Cheap (a small table).
+ */
+RCM_API int rcm_codeset_mn_listed(const rcm_codeset *cs, rcm_str proc, rcm_date dos);
 
 /* Rows held per set (for status displays and tests). */
 RCM_API size_t rcm_codeset_count(const rcm_codeset *cs, int set);

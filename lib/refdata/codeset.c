@@ -1,7 +1,8 @@
 /*
- * The code sets in memory (rcm/codeset.h): one read of the store into one
- * open-addressing hash table, then lookups that touch no store, take no lock
- * and allocate nothing.
+ * The code sets in memory (rcm/codeset.h): one read of the store into
+ * open-addressing hash tables (the public sets in one big table, the MCE
+ * lists and the medical-necessity index each in a small one), then lookups
+ * that touch no store, take no lock and allocate nothing.
  *
  * Every answer comes from one load: per key space (each public set, the MCE
  * lists, the medical-necessity policies) the loads not replaced are kept
@@ -75,11 +76,22 @@ typedef struct mn_row {
     uint16_t slot;
 } mn_row;
 
-struct rcm_codeset {
-    cs_loads loads[CS_SPACES];
-    cs_entry *tab;
+/* One open-addressing table (linear probing, kept under half full). */
+typedef struct cs_table {
+    cs_entry *v;
     size_t cap, used;
     unsigned shift;                 /* 64 - log2(cap) */
+} cs_table;
+
+/*
+ * The public sets share the big table (about 6 MB at national scale). The
+ * MCE lists and the medical-necessity index have small tables of their own:
+ * most diagnoses are in no MCE list and most procedures under no policy, so
+ * those lookups miss, and a miss in a table that stays in cache is cheap.
+ */
+struct rcm_codeset {
+    cs_loads loads[CS_SPACES];
+    cs_table tab, mce, mn_tab;
     size_t count[CS_SPACES];
     mn_row *mn;
     size_t nmn, mn_cap;
@@ -131,28 +143,28 @@ static inline uint64_t make_key(int space, size_t slot, uint64_t code)
     return code | (uint64_t)slot << 42 | (uint64_t)space << 58;
 }
 
-static inline size_t home(const rcm_codeset *cs, uint64_t key)
+static inline size_t home(const cs_table *tb, uint64_t key)
 {
-    return (size_t)((key * UINT64_C(0x9E3779B97F4A7C15)) >> cs->shift);
+    return (size_t)((key * UINT64_C(0x9E3779B97F4A7C15)) >> tb->shift);
 }
 
-static int tab_resize(rcm_codeset *cs, size_t cap)
+static int tab_resize(cs_table *tb, size_t cap)
 {
-    cs_entry *old = cs->tab;
-    size_t oldcap = cs->cap;
+    cs_entry *old = tb->v;
+    size_t oldcap = tb->cap;
     cs_entry *t = calloc(cap, sizeof(*t));
     if (!t)
         return RCM_ENOMEM;
     unsigned bits = 0;
     while (((size_t)1 << bits) < cap)
         bits++;
-    cs->tab = t;
-    cs->cap = cap;
-    cs->shift = 64 - bits;
+    tb->v = t;
+    tb->cap = cap;
+    tb->shift = 64 - bits;
     for (size_t i = 0; i < oldcap; i++) {
         if (!old[i].key)
             continue;
-        size_t j = home(cs, old[i].key);
+        size_t j = home(tb, old[i].key);
         while (t[j].key)
             j = (j + 1) & (cap - 1);
         t[j] = old[i];
@@ -162,25 +174,25 @@ static int tab_resize(rcm_codeset *cs, size_t cap)
 }
 
 /* Adds an entry (a key may repeat); kept under half full. */
-static int tab_put(rcm_codeset *cs, uint64_t key, int32_t from, int32_t to, uint64_t info)
+static int tab_put(cs_table *tb, uint64_t key, int32_t from, int32_t to, uint64_t info)
 {
-    if ((cs->used + 1) * 2 > cs->cap && tab_resize(cs, cs->cap ? cs->cap * 2 : 1024) < 0)
+    if ((tb->used + 1) * 2 > tb->cap && tab_resize(tb, tb->cap ? tb->cap * 2 : 64) < 0)
         return RCM_ENOMEM;
-    size_t j = home(cs, key);
-    while (cs->tab[j].key)
-        j = (j + 1) & (cs->cap - 1);
-    cs->tab[j] = (cs_entry){ key, from, to, info };
-    cs->used++;
+    size_t j = home(tb, key);
+    while (tb->v[j].key)
+        j = (j + 1) & (tb->cap - 1);
+    tb->v[j] = (cs_entry){ key, from, to, info };
+    tb->used++;
     return 0;
 }
 
 /* The first entry with key, or NULL. */
-static inline const cs_entry *tab_find(const rcm_codeset *cs, uint64_t key)
+static inline const cs_entry *tab_find(const cs_table *tb, uint64_t key)
 {
-    if (!cs->cap)
+    if (!tb->cap)
         return NULL;
-    for (size_t j = home(cs, key);; j = (j + 1) & (cs->cap - 1)) {
-        const cs_entry *e = &cs->tab[j];
+    for (size_t j = home(tb, key);; j = (j + 1) & (tb->cap - 1)) {
+        const cs_entry *e = &tb->v[j];
         if (e->key == key)
             return e;
         if (!e->key)
@@ -282,10 +294,10 @@ int rcm_codeset_find(const rcm_codeset *cs, int set, rcm_str code, rcm_date dos,
             out->load_id = ld->id;
             uint64_t c = pack_code(code, set == RCM_SET_ICD10CM, NULL);
             const cs_entry *first = NULL, *hit = NULL;
-            if (c && cs->cap) {
+            if (c && cs->tab.cap) {
                 uint64_t key = make_key(set, (size_t)slot, c);
-                for (size_t j = home(cs, key); cs->tab[j].key; j = (j + 1) & (cs->cap - 1)) {
-                    const cs_entry *e = &cs->tab[j];
+                for (size_t j = home(&cs->tab, key); cs->tab.v[j].key; j = (j + 1) & (cs->tab.cap - 1)) {
+                    const cs_entry *e = &cs->tab.v[j];
                     if (e->key != key)
                         continue;
                     if (entry_covers(e, dos)) {
@@ -316,6 +328,17 @@ int rcm_codeset_find(const rcm_codeset *cs, int set, rcm_str code, rcm_date dos,
     return out->valid;
 }
 
+void rcm_codeset_prefetch(const rcm_codeset *cs, int set, rcm_str code, rcm_date dos)
+{
+    if (!cs || set < 0 || set >= RCM_SET_COUNT || !cs->tab.cap)
+        return;
+    const cs_loads *l = &cs->loads[set];
+    int slot = set == RCM_SET_PFS ? pfs_in_force(l, dos) : load_in_force(l, dos);
+    uint64_t c = slot >= 0 ? pack_code(code, set == RCM_SET_ICD10CM, NULL) : 0;
+    if (c)
+        __builtin_prefetch(&cs->tab.v[home(&cs->tab, make_key(set, (size_t)slot, c))]);
+}
+
 int rcm_codeset_mce(const rcm_codeset *cs, rcm_str dx, rcm_date dos, rcm_mce_fact *out)
 {
     memset(out, 0, sizeof(*out));
@@ -329,7 +352,7 @@ int rcm_codeset_mce(const rcm_codeset *cs, rcm_str dx, rcm_date dos, rcm_mce_fac
     out->source = ld->source;
     out->load_id = ld->id;
     uint64_t c = pack_code(dx, 1, NULL);
-    const cs_entry *e = c ? tab_find(cs, make_key(CS_MCE, (size_t)slot, c)) : NULL;
+    const cs_entry *e = c ? tab_find(&cs->mce, make_key(CS_MCE, (size_t)slot, c)) : NULL;
     out->cats = e ? (unsigned)e->info : 0;
     return 1;
 }
@@ -365,6 +388,13 @@ static void mn_fill(rcm_mn_fact *out, const rcm_codeset *cs, const mn_row *r, si
     out->dx_index = dx_index;
 }
 
+int rcm_codeset_mn_listed(const rcm_codeset *cs, rcm_str proc, rcm_date dos)
+{
+    int slot = cs ? load_in_force(&cs->loads[CS_MN], dos) : -1;
+    uint64_t pc = slot >= 0 ? pack_code(proc, 0, NULL) : 0;
+    return pc && tab_find(&cs->mn_tab, make_key(CS_MN, (size_t)slot, pc)) != NULL;
+}
+
 int rcm_codeset_mn(const rcm_codeset *cs, rcm_str payer, rcm_str proc, rcm_date dos, const rcm_str *dx,
                    size_t ndx, rcm_mn_fact *out)
 {
@@ -372,7 +402,7 @@ int rcm_codeset_mn(const rcm_codeset *cs, rcm_str payer, rcm_str proc, rcm_date 
         memset(out, 0, sizeof(*out));
     int slot = cs ? load_in_force(&cs->loads[CS_MN], dos) : -1;
     uint64_t pc = slot >= 0 ? pack_code(proc, 0, NULL) : 0;
-    const cs_entry *e = pc ? tab_find(cs, make_key(CS_MN, (size_t)slot, pc)) : NULL;
+    const cs_entry *e = pc ? tab_find(&cs->mn_tab, make_key(CS_MN, (size_t)slot, pc)) : NULL;
     if (!e)
         return RCM_MN_NO_POLICY;
     const uint32_t *idx = cs->mn_idx + (e->info >> 32);
@@ -423,6 +453,7 @@ int rcm_codeset_mn(const rcm_codeset *cs, rcm_str payer, rcm_str proc, rcm_date 
     return RCM_MN_NOT_COVERED;
 }
 
+
 size_t rcm_codeset_count(const rcm_codeset *cs, int set)
 {
     return cs && set >= 0 && set < RCM_SET_COUNT ? cs->count[set] : 0;
@@ -434,7 +465,9 @@ void rcm_codeset_free(rcm_codeset *cs)
         return;
     for (int i = 0; i < CS_SPACES; i++)
         free(cs->loads[i].v);
-    free(cs->tab);
+    free(cs->tab.v);
+    free(cs->mce.v);
+    free(cs->mn_tab.v);
     free(cs->mn);
     free(cs->mn_idx);
     arena_release(&cs->strings);
@@ -520,7 +553,8 @@ static int read_loads(rcm_codeset *cs, rcm_store *st, ages_load **ages, size_t *
         ld.source = keep(cs, sqlite3_column_text(s, 3));
         ld.from = col_from(s, 4);
         ld.to = col_to(s, 5);
-        rows += (size_t)sqlite3_column_int64(s, 6);
+        if (kind && strcmp(kind, "mce") != 0 && strcmp(kind, "mn") != 0)
+            rows += (size_t)sqlite3_column_int64(s, 6); /* the big table's */
         if (!ld.version || !ld.source) {
             rc = oom(err);
             break;
@@ -549,7 +583,7 @@ static int read_loads(rcm_codeset *cs, rcm_store *st, ages_load **ages, size_t *
         size_t cap = 1024;
         while (cap < rows * 2 + 2)
             cap *= 2;
-        if (tab_resize(cs, cap) < 0)
+        if (tab_resize(&cs->tab, cap) < 0)
             rc = oom(err);
     }
     return rc;
@@ -574,7 +608,7 @@ static int read_codes(rcm_codeset *cs, rcm_store *st, int set, rcm_error *err)
             uint64_t c = code.p ? pack_code(code, 0, NULL) : 0;
             if (!c)
                 continue; /* not a code a claim can carry: never asked for */
-            if (tab_put(cs, make_key(set, i, c), col_from(s, 1), col_to(s, 2),
+            if (tab_put(&cs->tab, make_key(set, i, c), col_from(s, 1), col_to(s, 2),
                         (uint64_t)(sqlite3_column_int(s, 3) != 0)) < 0)
                 rc = oom(err);
             cs->count[set]++;
@@ -618,7 +652,7 @@ static int read_pfs(rcm_codeset *cs, rcm_store *st, rcm_error *err)
                 continue;
             uint64_t info = text_char(s, 1, 0) | text_char(s, 2, 0) << 8 | text_char(s, 4, 0) << 16 |
                             text_char(s, 3, 0) << 24 | text_char(s, 3, 1) << 32 | text_char(s, 3, 2) << 40;
-            if (tab_put(cs, make_key(RCM_SET_PFS, i, c), CS_OPEN_FROM, CS_OPEN_TO, info) < 0)
+            if (tab_put(&cs->tab, make_key(RCM_SET_PFS, i, c), CS_OPEN_FROM, CS_OPEN_TO, info) < 0)
                 rc = oom(err);
             cs->count[RCM_SET_PFS]++;
         }
@@ -690,10 +724,10 @@ static int read_mce(rcm_codeset *cs, rcm_store *st, const ages_load *ages, size_
             if (!c || !bit)
                 continue; /* questionable admission: not an age or sex edit */
             uint64_t key = make_key(CS_MCE, i, c);
-            cs_entry *e = (cs_entry *)tab_find(cs, key);
+            cs_entry *e = (cs_entry *)tab_find(&cs->mce, key);
             if (e)
                 e->info |= bit;
-            else if (tab_put(cs, key, CS_OPEN_FROM, CS_OPEN_TO, bit) < 0)
+            else if (tab_put(&cs->mce, key, CS_OPEN_FROM, CS_OPEN_TO, bit) < 0)
                 rc = oom(err);
             else
                 cs->count[CS_MCE]++;
@@ -806,7 +840,7 @@ static int mn_index(rcm_codeset *cs, pairs *pp)
         for (j = i; j < pp->n && pp->v[j].key == pp->v[i].key; j++)
             if (j == i || pp->v[j].row != pp->v[j - 1].row)
                 cs->mn_idx[out++] = pp->v[j].row; /* a range listing a code once */
-        if (tab_put(cs, pp->v[i].key, CS_OPEN_FROM, CS_OPEN_TO, (uint64_t)start << 32 | (out - start)) < 0)
+        if (tab_put(&cs->mn_tab, pp->v[i].key, CS_OPEN_FROM, CS_OPEN_TO, (uint64_t)start << 32 | (out - start)) < 0)
             return RCM_ENOMEM;
     }
     return 0;

@@ -489,3 +489,30 @@ Test(codeset, mn_import_detects_and_checks_rows)
                  "the test policies are no longer in force");
     rcm_codeset_free(cs);
 }
+
+/* rcm_codeset_mn_listed is the scrubber's shortcut: it must say 0 only when rcm_codeset_mn says no policy. */
+Test(codeset, mn_listed_agrees_with_mn)
+{
+    static const char *const procs[] = { "80061", "82947", "82950", "82952", "82953", "82946", "G0105",
+                                         "G0106", "99213", "84443", "97110", "9921",  "" };
+    static const char *const payers[] = { "", "04412", "60054" };
+    rcm_date dates[] = { DOS, DOS - 4000, DOS + 4000, RCM_DATE_NONE };
+    rcm_str none = S("Z0000");
+    int listed_seen = 0;
+    for (size_t i = 0; i < sizeof(procs) / sizeof(procs[0]); i++)
+        for (size_t d = 0; d < sizeof(dates) / sizeof(dates[0]); d++) {
+            int listed = rcm_codeset_mn_listed(x.cs, S(procs[i]), dates[d]);
+            cr_assert(listed == 0 || listed == 1);
+            listed_seen += listed;
+            for (size_t p = 0; p < sizeof(payers) / sizeof(payers[0]); p++) {
+                int r = rcm_codeset_mn(x.cs, S(payers[p]), S(procs[i]), dates[d], &none, 1, NULL);
+                if (!listed)
+                    cr_assert_eq(r, RCM_MN_NO_POLICY, "%s on day %ld for '%s'", procs[i], (long)dates[d], payers[p]);
+            }
+            /* prefetching is only a hint: any code, any set, any date */
+            for (int set = 0; set < RCM_SET_COUNT; set++)
+                rcm_codeset_prefetch(x.cs, set, S(procs[i]), dates[d]);
+        }
+    cr_assert_gt(listed_seen, 3, "the fixture's policies list procedures");
+    cr_assert_eq(rcm_codeset_mn_listed(NULL, S("80061"), DOS), 0);
+}

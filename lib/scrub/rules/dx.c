@@ -244,6 +244,13 @@ int family_dx(const rcm_scrub *s, const scrub_claim *sc, rcm_findings *out)
     size_t ulen = 0;
     uint32_t unv[RCM_CLAIM_MAX_DX], nunverified = 0;
     rcm_date unverified_dos = RCM_DATE_NONE;
+    /* every diagnosis's table slot is asked for before the first lookup: the cache misses overlap */
+    rcm_date dos_of[RCM_CLAIM_MAX_DX];
+    for (uint32_t i = 0; i < c->n_dx && i < RCM_CLAIM_MAX_DX; i++) {
+        dos_of[i] = c->dx[i][0] ? dx_dos(sc, i) : RCM_DATE_NONE;
+        if (dos_of[i] != RCM_DATE_NONE)
+            rcm_codeset_prefetch(s->cfg.codes, RCM_SET_ICD10CM, rcm_str_c(c->dx[i]), dos_of[i]);
+    }
     for (uint32_t i = 0; i < c->n_dx && i < RCM_CLAIM_MAX_DX; i++) {
         const char *code = c->dx[i];
         if (!code[0])
@@ -259,7 +266,7 @@ int family_dx(const rcm_scrub *s, const scrub_claim *sc, rcm_findings *out)
         }
         if (i == 0)
             external_cause_first(s, sc, out);
-        rcm_date dos = dx_dos(sc, i);
+        rcm_date dos = dos_of[i];
         if (dos == RCM_DATE_NONE)
             continue;
         rcm_code_fact k;

@@ -137,6 +137,8 @@ int family_mn(const rcm_scrub *s, const scrub_claim *sc, rcm_findings *out)
         const char *code = l->l->code, *qual = l->l->qual;
         if (!code[0] || (qual[0] && strcmp(qual, "HC") != 0) || l->from == RCM_DATE_NONE)
             continue;
+        if (!rcm_codeset_mn_listed(s->cfg.codes, rcm_str_c(code), l->from))
+            continue; /* no policy: most procedures */
         rcm_str dx[RCM_CLAIM_MAX_DX];
         uint32_t which[RCM_CLAIM_MAX_DX];
         size_t npointed, n = line_dx(sc, l, dx, which, &npointed);

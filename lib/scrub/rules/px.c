@@ -90,12 +90,37 @@ static void note_unverified(char *list, size_t listsz, const char *code)
         snprintf(list + n, listsz - n, "%s%s", n ? ", " : "", code);
 }
 
+/*
+ * Asks for the table slots of every line's lookups before the first one, so
+ * their cache misses overlap: HCPCS-shaped codes in HCPCS, the others in CPT
+ * and the fee schedule (the fallback, and Medicare's status).
+ */
+static void prefetch_lines(const rcm_codeset *cs, const scrub_claim *sc)
+{
+    for (uint32_t i = 0; i < sc->n; i++) {
+        const scrub_line *l = &sc->lines[i];
+        const char *code = l->l->code;
+        if (!code[0] || l->from == RCM_DATE_NONE)
+            continue;
+        rcm_str c = rcm_str_c(code);
+        if (code[0] >= 'A' && code[0] <= 'Z') {
+            rcm_codeset_prefetch(cs, RCM_SET_HCPCS, c, l->from);
+            if (sc->medicare)
+                rcm_codeset_prefetch(cs, RCM_SET_PFS, c, l->from);
+        } else {
+            rcm_codeset_prefetch(cs, RCM_SET_CPT, c, l->from);
+            rcm_codeset_prefetch(cs, RCM_SET_PFS, c, l->from);
+        }
+    }
+}
+
 int family_px(const rcm_scrub *s, const scrub_claim *sc, rcm_findings *out)
 {
     const rcm_codeset *cs = s->cfg.codes;
     char unverified[160] = "";
     uint32_t unv_lines[RCM_FINDING_LINES], nunv = 0;
     rcm_date unv_dos = RCM_DATE_NONE;
+    prefetch_lines(cs, sc);
     for (uint32_t i = 0; i < sc->n; i++) {
         const scrub_line *l = &sc->lines[i];
         const char *code = l->l->code;
@@ -116,7 +141,6 @@ int family_px(const rcm_scrub *s, const scrub_claim *sc, rcm_findings *out)
         if (l->from == RCM_DATE_NONE)
             continue;
         char day[11];
-        scrub_datestr(day, l->from);
         rcm_code_fact k, fee;
         int verified = 1, have_fee = 0;
         if (hcpcs) {
@@ -126,7 +150,7 @@ int family_px(const rcm_scrub *s, const scrub_claim *sc, rcm_findings *out)
             } else if (v == 0) {
                 rcm_finding *f = emit(s, sc, R_PX_002, l, code, out);
                 finding_msg(f, "line %u: %s is not in HCPCS %s, the version in force on %s", (unsigned)l->pos, code,
-                            k.version, day);
+                            k.version, scrub_datestr(day, l->from));
                 finding_hint(f, "check %s in the current HCPCS file (deleted, not yet in force, or mistyped?) and"
                              " correct it", code);
                 finding_source(f, "hcpcs", k.version, k.source, 0);
@@ -136,7 +160,7 @@ int family_px(const rcm_scrub *s, const scrub_claim *sc, rcm_findings *out)
             if (k.valid == 0) {
                 rcm_finding *f = emit(s, sc, R_PX_003, l, code, out);
                 finding_msg(f, "line %u: %s is not in CPT %s, the version in force on %s", (unsigned)l->pos, code,
-                            k.version, day);
+                            k.version, scrub_datestr(day, l->from));
                 finding_hint(f, "check %s in the CPT code set of %s (deleted, not yet in force, or mistyped?) and"
                              " correct it", code, k.version);
                 finding_source(f, "cpt", k.version, k.source, 0);
@@ -150,7 +174,7 @@ int family_px(const rcm_scrub *s, const scrub_claim *sc, rcm_findings *out)
             } else if (v == 0) {
                 rcm_finding *f = emit(s, sc, R_PX_004, l, code, out);
                 finding_msg(f, "line %u: %s is not in the fee schedule %s and no CPT table is loaded for %s to"
-                            " verify it", (unsigned)l->pos, code, fee.version, day);
+                            " verify it", (unsigned)l->pos, code, fee.version, scrub_datestr(day, l->from));
                 finding_hint(f, "check the code; load the practice's licensed CPT file (rcm refdata import"
                              " cpt_YYYY.csv) so CPT codes are verified");
                 fee_source(f, &fee, code);
