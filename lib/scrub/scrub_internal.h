@@ -147,7 +147,11 @@ SCRUB_FAMILY(payer);    /* rules/payer.c: the practice's rules (rcm/rules.h) */
 int payer_rules_tf_limit(const rcm_payer_rules *r, const scrub_claim *sc, int *days, const char **rule_id,
                          const char **file, long *line);
 
-/* History lookups (history.c): the claim id of an earlier claim holding line l of sc, or NULL. */
-const char *scrub_history_find(const rcm_scrub_history *h, const scrub_claim *sc, const scrub_line *l);
+/*
+ * History lookups (history.c): for lines first..first+n-1 of sc, earlier[i]
+ * the claim id of an earlier claim holding line first+i, or NULL.
+ */
+void scrub_history_find_lines(const rcm_scrub_history *h, const scrub_claim *sc, uint32_t first, uint32_t n,
+                              const char **earlier);
 
 #endif

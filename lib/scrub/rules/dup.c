@@ -84,12 +84,19 @@ static void within(const rcm_scrub *s, const scrub_claim *sc, rcm_findings *out)
     }
 }
 
+/* Lines looked up in the history at once (their probes overlap): more than most claims have. */
+#define HISTORY_STEP 16
+
 static void history(const rcm_scrub *s, const scrub_claim *sc, rcm_findings *out)
 {
     const rcm_claim *c = sc->c;
+    const char *found[HISTORY_STEP];
     for (uint32_t i = 0; i < sc->n; i++) {
+        if (i % HISTORY_STEP == 0)
+            scrub_history_find_lines(s->cfg.history, sc, i,
+                                     sc->n - i < HISTORY_STEP ? sc->n - i : HISTORY_STEP, found);
         const scrub_line *l = &sc->lines[i];
-        const char *earlier = scrub_history_find(s->cfg.history, sc, l);
+        const char *earlier = found[i % HISTORY_STEP];
         if (!earlier)
             continue;
         int same_claim = strcmp(earlier, c->id) == 0;

@@ -127,16 +127,38 @@ static int seen_before(const scrub_claim *sc, uint32_t i)
     return 0;
 }
 
+/* Lines whose MUE lookups are kept for the later lines of the same code and date (the lookup is a cache miss). */
+#define MUE_MEMO 16
+
 int family_mue(const rcm_scrub *s, const scrub_claim *sc, rcm_findings *out)
 {
     if (!s->cfg.edits)
         return 0;
+    rcm_mue_row memo[MUE_MEMO];
+    int memo_found[MUE_MEMO];
     for (uint32_t i = 0; i < sc->n; i++) {
         const scrub_line *l = &sc->lines[i];
         if (!line_billed(l))
             continue;
         rcm_mue_row m;
-        if (!rcm_mue_find(s->cfg.edits, l->proc, l->from, sc->table, &m))
+        int found = -1;
+        for (uint32_t j = 0; j < i && j < MUE_MEMO; j++) {
+            const scrub_line *e = &sc->lines[j];
+            if (e->proc == l->proc && e->from == l->from && line_billed(e)) {
+                found = memo_found[j];
+                if (found)
+                    m = memo[j];
+                break;
+            }
+        }
+        if (found < 0)
+            found = rcm_mue_find(s->cfg.edits, l->proc, l->from, sc->table, &m);
+        if (i < MUE_MEMO) {
+            memo_found[i] = found;
+            if (found)
+                memo[i] = m;
+        }
+        if (!found)
             continue;
         if (m.mai == 1) {
             if (l->l->units_milli > (int64_t)m.value * 1000)

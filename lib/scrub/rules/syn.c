@@ -163,19 +163,33 @@ static void money(const rcm_scrub *s, const scrub_claim *sc, rcm_findings *out)
     }
 }
 
-/* SYN-012 and SYN-013 for one range; where names it ("line 2 DTP*472", "2300 DTP*434 statement"). */
+/* What range() names a line's dates: "line 2 DTP*472 service". Built only for a finding. */
+static const char *line_where(char out[48], const scrub_line *l)
+{
+    snprintf(out, 48, "line %u DTP*472 service", (unsigned)l->pos);
+    return out;
+}
+
+/*
+ * SYN-012 and SYN-013 for one range; where names it ("2300 DTP*434
+ * statement"), or NULL for line l's service dates.
+ */
 static void range(const rcm_scrub *s, const scrub_claim *sc, const scrub_line *l, const char *where, rcm_date from,
                   rcm_date to, rcm_findings *out)
 {
-    char d1[11], d2[11];
+    char d1[11], d2[11], buf[48];
     if (from != RCM_DATE_NONE && to != RCM_DATE_NONE && to < from) {
         rcm_finding *f = l ? at_line(s, sc, R_SYN_013, l, out) : scrub_emit(s, sc, R_SYN_013, out);
+        if (!where)
+            where = line_where(buf, l);
         finding_msg(f, "%s dates end %s before they start %s", where, scrub_datestr(d2, to), scrub_datestr(d1, from));
         finding_hint(f, "correct the range: from must not be after through");
     }
     rcm_date last = to != RCM_DATE_NONE && to > from ? to : from;
     if (last != RCM_DATE_NONE && last > s->cfg.today) {
         rcm_finding *f = l ? at_line(s, sc, R_SYN_012, l, out) : scrub_emit(s, sc, R_SYN_012, out);
+        if (!where)
+            where = line_where(buf, l);
         finding_msg(f, "%s date %s is in the future (today is %s)", where, scrub_datestr(d1, last),
                     scrub_datestr(d2, s->cfg.today));
         finding_hint(f, "services are billed after they are provided: check the date or hold the claim");
@@ -185,7 +199,6 @@ static void range(const rcm_scrub *s, const scrub_claim *sc, const scrub_line *l
 static void dates(const rcm_scrub *s, const scrub_claim *sc, rcm_findings *out)
 {
     const rcm_claim *c = sc->c;
-    char where[48];
     if (c->kind == RCM_CLAIM_INSTITUTIONAL) {
         if (c->statement_from == RCM_DATE_NONE) {
             rcm_finding *f = scrub_emit(s, sc, R_SYN_011, out);
@@ -211,8 +224,7 @@ static void dates(const rcm_scrub *s, const scrub_claim *sc, rcm_findings *out)
             }
             continue;
         }
-        snprintf(where, sizeof(where), "line %u DTP*472 service", (unsigned)l->pos);
-        range(s, sc, l, where, l->l->from, l->l->to, out);
+        range(s, sc, l, NULL, l->l->from, l->l->to, out);
     }
 }
 
