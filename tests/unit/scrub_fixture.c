@@ -161,6 +161,15 @@ const rcm_finding *fx_finding(const rcm_findings *f, const char *rule)
     return NULL;
 }
 
+const char *fx_field(const rcm_finding *x, const char *key)
+{
+    for (uint32_t i = 0; i < x->nfields; i++)
+        if (strcmp(x->fields[i].key, key) == 0)
+            return x->fields[i].value;
+    cr_assert_fail("no field %s", key);
+    return NULL;
+}
+
 static void listing(const rcm_findings *f, char *out, size_t outsz)
 {
     size_t k = 0;

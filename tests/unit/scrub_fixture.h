@@ -49,6 +49,9 @@ int fx_scrub(const rcm_scrub *s, const rcm_claim *c, rcm_findings *f);
 /* How many findings of rule id (exact, or a family prefix such as "PTP") f holds. */
 int fx_fired(const rcm_findings *f, const char *rule);
 
+/* The value of the source field key of finding x (Criterion fails the test when it has none). */
+const char *fx_field(const rcm_finding *x, const char *key);
+
 /* The first finding of rule id, or NULL. */
 const rcm_finding *fx_finding(const rcm_findings *f, const char *rule);
 

@@ -48,15 +48,6 @@ Test(scrub_aoc, primaries_on_the_same_day)
     fxe_run(AOC, NULL, NULL, cases, FXE_COUNT(cases));
 }
 
-static const char *field(const rcm_finding *x, const char *key)
-{
-    for (uint32_t i = 0; i < x->nfields; i++)
-        if (strcmp(x->fields[i].key, key) == 0)
-            return x->fields[i].value;
-    cr_assert_fail("no field %s", key);
-    return NULL;
-}
-
 Test(scrub_aoc, findings_name_the_line_and_the_row)
 {
     rcm_scrub *s = fxe_engine(AOC, NULL, NULL);
@@ -82,10 +73,10 @@ Test(scrub_aoc, findings_name_the_line_and_the_row)
     cr_assert_str_eq(x->version, "2025Q4");
     cr_assert_str_eq(x->file, "AOC_2025_Q4.csv");
     cr_assert_eq(x->file_line, 3);
-    cr_assert_str_eq(field(x, "addon"), "64484");
-    cr_assert_str_eq(field(x, "primary"), "64483", "the row deleted in 2020 is not listed");
-    cr_assert_str_eq(field(x, "type"), "1");
-    cr_assert_str_eq(field(x, "effective"), "2013-01-01");
+    cr_assert_str_eq(fx_field(x, "addon"), "64484");
+    cr_assert_str_eq(fx_field(x, "primary"), "64483", "the row deleted in 2020 is not listed");
+    cr_assert_str_eq(fx_field(x, "type"), "1");
+    cr_assert_str_eq(fx_field(x, "effective"), "2013-01-01");
 
     static const fxe_line alone[] = { L("11045") };
     c = fxe_claim('P', alone, 1);
@@ -102,8 +93,8 @@ Test(scrub_aoc, findings_name_the_line_and_the_row)
     cr_assert_str_eq(x->rule, "AOC-002");
     cr_assert_eq(x->severity, RCM_SEV_WARNING);
     cr_assert(strstr(x->message, "has no primary list"), "%s", x->message);
-    cr_assert_str_eq(field(x, "type"), "2");
-    cr_assert_str_eq(field(x, "primary"), "");
+    cr_assert_str_eq(fx_field(x, "type"), "2");
+    cr_assert_str_eq(fx_field(x, "primary"), "");
 
     static const fxe_line type3[] = { L("36225"), L("36227") };
     c = fxe_claim('P', type3, 2);
@@ -112,8 +103,8 @@ Test(scrub_aoc, findings_name_the_line_and_the_row)
     x = &f.v[0];
     cr_assert_str_eq(x->rule, "AOC-002");
     cr_assert(strstr(x->message, "without a listed primary code"), "%s", x->message);
-    cr_assert_str_eq(field(x, "type"), "3");
-    cr_assert_str_eq(field(x, "primary"), "36224");
+    cr_assert_str_eq(fx_field(x, "type"), "3");
+    cr_assert_str_eq(fx_field(x, "primary"), "36224");
 
     rcm_findings_release(&f);
     rcm_scrub_free(s);

@@ -69,15 +69,6 @@ Test(scrub_mue, practitioner_or_hospital_table_by_claim_kind)
     fxe_run(MUE, NULL, NULL, table_cases, FXE_COUNT(table_cases));
 }
 
-static const char *field(const rcm_finding *x, const char *key)
-{
-    for (uint32_t i = 0; i < x->nfields; i++)
-        if (strcmp(x->fields[i].key, key) == 0)
-            return x->fields[i].value;
-    cr_assert_fail("no field %s", key);
-    return NULL;
-}
-
 /* Units are thousandths: 60.001 units of an MUE of 60 exceed it, 60.000 do not. */
 Test(scrub_mue, fractional_units_compared_exactly)
 {
@@ -130,9 +121,9 @@ Test(scrub_mue, findings_name_lines_and_the_row)
     cr_assert_str_eq(x->version, "2025Q4");
     cr_assert_str_eq(x->file, "MUE_Practitioner_2025_Q4.csv");
     cr_assert_eq(x->file_line, 4);
-    cr_assert_str_eq(field(x, "code"), "20610");
-    cr_assert_str_eq(field(x, "value"), "2");
-    cr_assert_str_eq(field(x, "mai"), "1");
+    cr_assert_str_eq(fx_field(x, "code"), "20610");
+    cr_assert_str_eq(fx_field(x, "value"), "2");
+    cr_assert_str_eq(fx_field(x, "mai"), "1");
 
     /* MAI 2 over three lines (one on another day): one finding naming the two lines of the day */
     static const fxe_line day[] = { L("99213"), LD("99213", NULL, "2025-11-04"), L("20610"), LM("99213", "25") };
@@ -148,7 +139,7 @@ Test(scrub_mue, findings_name_lines_and_the_row)
     cr_assert_str_eq(x->message, "99213: 2 units on 2025-11-03 (lines 1, 4) exceed the MUE of 1 per date of service "
                                  "(MAI 2, policy: absolute)");
     cr_assert(strstr(x->hint, "at most 1 units of 99213"), "%s", x->hint);
-    cr_assert_str_eq(field(x, "mai"), "2");
+    cr_assert_str_eq(fx_field(x, "mai"), "2");
     cr_assert_eq(x->file_line, 3);
 
     /* the 2026 version answers a 2026 date */
@@ -158,7 +149,7 @@ Test(scrub_mue, findings_name_lines_and_the_row)
     fx_free(c);
     cr_assert_eq(f.n, 1);
     cr_assert_str_eq(f.v[0].version, "2026Q1");
-    cr_assert_str_eq(field(&f.v[0], "value"), "2");
+    cr_assert_str_eq(fx_field(&f.v[0], "value"), "2");
 
     /* hospital */
     static const fxe_line hosp[] = { LU("20610", NULL, 4) };
@@ -168,7 +159,7 @@ Test(scrub_mue, findings_name_lines_and_the_row)
     cr_assert_eq(f.n, 1);
     cr_assert_str_eq(f.v[0].table, "mue hospital");
     cr_assert_str_eq(f.v[0].file, "MUE_OutpatientHospital_2025_Q4.csv");
-    cr_assert_str_eq(field(&f.v[0], "value"), "3");
+    cr_assert_str_eq(fx_field(&f.v[0], "value"), "3");
 
     rcm_findings_release(&f);
     rcm_scrub_free(s);

@@ -150,15 +150,6 @@ static const rcm_finding *scrub_one(rcm_scrub *s, char kind, const fxe_line *lin
     return x;
 }
 
-static const char *field(const rcm_finding *x, const char *key)
-{
-    for (uint32_t i = 0; i < x->nfields; i++)
-        if (strcmp(x->fields[i].key, key) == 0)
-            return x->fields[i].value;
-    cr_assert_fail("no field %s", key);
-    return NULL;
-}
-
 Test(scrub_ptp, finding_names_lines_codes_and_the_row)
 {
     rcm_scrub *s = fxe_engine(PTP, NULL, NULL);
@@ -183,12 +174,12 @@ Test(scrub_ptp, finding_names_lines_codes_and_the_row)
     cr_assert_str_eq(x->version, "v313r0");
     cr_assert_str_eq(x->file, "ccipra-v313r0-f1.txt");
     cr_assert_eq(x->file_line, 8);
-    cr_assert_str_eq(field(x, "column1"), "29881");
-    cr_assert_str_eq(field(x, "column2"), "29880");
-    cr_assert_str_eq(field(x, "modifier_indicator"), "1");
-    cr_assert_str_eq(field(x, "effective"), "1997-01-01");
-    cr_assert_str_eq(field(x, "deleted"), "");
-    cr_assert_str_eq(field(x, "pre1996"), "0");
+    cr_assert_str_eq(fx_field(x, "column1"), "29881");
+    cr_assert_str_eq(fx_field(x, "column2"), "29880");
+    cr_assert_str_eq(fx_field(x, "modifier_indicator"), "1");
+    cr_assert_str_eq(fx_field(x, "effective"), "1997-01-01");
+    cr_assert_str_eq(fx_field(x, "deleted"), "");
+    cr_assert_str_eq(fx_field(x, "pre1996"), "0");
 
     /* indicator 0 with 59: says the modifier does not help; the row is the pre-1996 one */
     static const fxe_line zero[] = { L("93000"), LM("93005", "59") };
@@ -196,8 +187,8 @@ Test(scrub_ptp, finding_names_lines_codes_and_the_row)
     cr_assert(strstr(x->message, "modifier 59 on line 2 does not bypass this edit (modifier indicator 0)"), "%s",
               x->message);
     cr_assert_str_eq(x->codes[2], "59");
-    cr_assert_str_eq(field(x, "pre1996"), "1");
-    cr_assert_str_eq(field(x, "modifier_indicator"), "0");
+    cr_assert_str_eq(fx_field(x, "pre1996"), "1");
+    cr_assert_str_eq(fx_field(x, "modifier_indicator"), "0");
     cr_assert_eq(x->file_line, 7);
 
     /* bypassed: info, naming the modifier */
@@ -215,7 +206,7 @@ Test(scrub_ptp, finding_names_lines_codes_and_the_row)
     /* a deleted row judged before its deletion carries its deletion date; the second file part answers */
     static const fxe_line del[] = { LD("11042", NULL, "2025-03-31"), LD("97597", NULL, "2025-03-31") };
     x = scrub_one(s, 'P', del, 2, &f, "PTP-002");
-    cr_assert_str_eq(field(x, "deleted"), "2025-04-01");
+    cr_assert_str_eq(fx_field(x, "deleted"), "2025-04-01");
     static const fxe_line part2[] = { L("20611"), L("20610") };
     x = scrub_one(s, 'P', part2, 2, &f, "PTP-001");
     cr_assert_str_eq(x->file, "ccipra-v313r0-f2.txt");
@@ -225,7 +216,7 @@ Test(scrub_ptp, finding_names_lines_codes_and_the_row)
     x = scrub_one(s, 'I', hosp, 2, &f, "PTP-002");
     cr_assert_str_eq(x->table, "ncci_ptp hospital");
     cr_assert_str_eq(x->file, "ccioph-v313r0-f1.csv");
-    cr_assert_str_eq(field(x, "modifier_indicator"), "1");
+    cr_assert_str_eq(fx_field(x, "modifier_indicator"), "1");
 
     rcm_findings_release(&f);
     rcm_scrub_free(s);
