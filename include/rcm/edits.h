@@ -217,6 +217,13 @@ typedef struct rcm_mue_row {
 /* The MUE of code in the table's version in force on dos: 1 with out filled, 0 none. Hot path. */
 RCM_API int rcm_mue_find(const rcm_edits *idx, rcm_proc code, rcm_date dos, int table, rcm_mue_row *out);
 
+/*
+ * A hint: starts loading the memory rcm_mue_find(idx, code, dos, table)
+ * will read first, so a caller with several codes to look up can overlap
+ * their cache misses. No effect on any answer; idx may be NULL.
+ */
+RCM_API void rcm_mue_prefetch(const rcm_edits *idx, rcm_proc code, rcm_date dos, int table);
+
 /* ---- AOC: add-on codes ---- */
 
 typedef struct rcm_aoc_row {

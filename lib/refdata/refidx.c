@@ -1347,6 +1347,15 @@ size_t rcm_ptp_rows(const rcm_edits *e, rcm_proc col1, rcm_proc col2, rcm_date d
     return count;
 }
 
+void rcm_mue_prefetch(const rcm_edits *e, rcm_proc code, rcm_date dos, int table)
+{
+    const idx_seg *s = e ? pick(e, EK_MUE, table, dos) : NULL;
+    if (!s)
+        return;
+    const idx_slot *t = (const idx_slot *)(e->base + s->slots_off);
+    __builtin_prefetch(&t[((uint64_t)code * HASH_MUL) >> (64 - s->log2cap)]);
+}
+
 int rcm_mue_find(const rcm_edits *e, rcm_proc code, rcm_date dos, int table, rcm_mue_row *out)
 {
     const idx_seg *s = pick(e, EK_MUE, table, dos);

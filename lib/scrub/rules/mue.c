@@ -136,6 +136,10 @@ int family_mue(const rcm_scrub *s, const scrub_claim *sc, rcm_findings *out)
         return 0;
     rcm_mue_row memo[MUE_MEMO];
     int memo_found[MUE_MEMO];
+    /* every line's slot first, so the lookups' cache misses overlap */
+    for (uint32_t i = 0; i < sc->n; i++)
+        if (line_billed(&sc->lines[i]))
+            rcm_mue_prefetch(s->cfg.edits, sc->lines[i].proc, sc->lines[i].from, sc->table);
     for (uint32_t i = 0; i < sc->n; i++) {
         const scrub_line *l = &sc->lines[i];
         if (!line_billed(l))
