@@ -703,8 +703,7 @@ Test(rules, own_tests_run_each_claim_through_its_rule)
     cr_assert_eq(k.v[0].fired, 1);
     cr_assert_str_eq(k.v[0].detail,
                      "line 1: 70551 on line 1 has no prior authorization number (REF*G1), which this payer requires");
-    cr_assert_str_eq(k.v[4].detail, "on 2026-02-01, 90 days after the date of service 2025-11-03: within the 90-day "
-                                    "limit (last day 2026-02-01)");
+    cr_assert_str_eq(k.v[4].detail, "last day to file: the payer's limit is 2026-02-01 (today) for DOS 2025-11-03");
     cr_assert_eq(k.v[5].fired, 1);
     cr_assert_eq(k.v[6].fired, 0, "no as-of: today 2026-01-15 is within the limit");
     cr_assert_str_eq(k.v[7].detail, "70551 seen");
@@ -819,10 +818,9 @@ Test(rules, timely_filing_tests_count_as_the_tf_family)
     cr_assert_eq(rcm_payer_rules_test(r, fx_date("2026-01-15"), collect, &k, &passed, &failed, NULL), 0);
     cr_assert_eq(k.n, 4);
     cr_assert_eq(passed, 4, "%s / %s / %s / %s", k.v[0].detail, k.v[1].detail, k.v[2].detail, k.v[3].detail);
-    cr_assert_str_eq(k.v[1].detail, "on 2026-01-20, 31 days after the date of service 2025-12-20: past the 30-day "
-                                    "limit (last day 2026-01-19)");
-    cr_assert_str_eq(k.v[2].detail, "the rule does not apply to the claim (payer or conditions)");
-    cr_assert_str_eq(k.v[3].detail, "the claim has no date of service to count from");
+    cr_assert_str_eq(k.v[1].detail, "filed 2026-01-20, 1 day after the payer's limit 2026-01-19 for DOS 2025-12-20");
+    cr_assert_str_eq(k.v[2].detail, "the rule does not apply to the claim (payer, conditions or no date)");
+    cr_assert_str_eq(k.v[3].detail, "the rule does not apply to the claim (payer, conditions or no date)");
     cr_assert_eq(rcm_payer_rules_test(r, RCM_DATE_NONE, NULL, NULL, &passed, &failed, NULL), RCM_EINVAL);
     rcm_payer_rules_free(r);
 }

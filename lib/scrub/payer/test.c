@@ -20,66 +20,45 @@ typedef struct runner {
     size_t passed, failed;
 } runner;
 
-/* The claim-level part of the engine's view: enough for a timely-filing rule's conditions. */
-static void claim_view(scrub_claim *sc, const rcm_claim *c)
-{
-    memset(sc, 0, sizeof(*sc));
-    sc->c = c;
-    sc->patient_id = c->subscriber.id;
-    sc->dob = c->patient.present ? c->patient_dob : c->subscriber_dob;
-    sc->sex = c->patient.present ? c->patient_sex : c->subscriber_sex;
-    sc->payer_id = c->payer.id;
-    sc->medicare = strcmp(c->filing, "MA") == 0 || strcmp(c->filing, "MB") == 0;
-    sc->first_dos = sc->last_dos = RCM_DATE_NONE;
-    for (uint32_t i = 0; i < c->n_lines; i++) {
-        const rcm_claim_line *l = &c->lines[i];
-        rcm_date from = l->from != RCM_DATE_NONE ? l->from : c->statement_from;
-        rcm_date to = l->from != RCM_DATE_NONE ? (l->to != RCM_DATE_NONE ? l->to : l->from) : c->statement_to;
-        if (to == RCM_DATE_NONE)
-            to = from;
-        if (from == RCM_DATE_NONE)
-            continue;
-        if (sc->first_dos == RCM_DATE_NONE || from < sc->first_dos)
-            sc->first_dos = from;
-        if (sc->last_dos == RCM_DATE_NONE || to > sc->last_dos)
-            sc->last_dos = to;
-    }
-    if (sc->first_dos == RCM_DATE_NONE && c->statement_from != RCM_DATE_NONE) {
-        sc->first_dos = c->statement_from;
-        sc->last_dos = c->statement_to != RCM_DATE_NONE ? c->statement_to : c->statement_from;
-    }
-}
-
 /*
- * A timely-filing rule: past its limit on the test's date, counted as the TF
- * family counts (rules/tf.c): a professional claim from its earliest date of
- * service, an institutional one from the statement's through date (else its
- * latest line's); the last day itself is in time.
+ * A timely-filing rule reports nothing itself: its test runs the TF family
+ * (rules/tf.c, the one place the limit is counted) on the test's date with
+ * only this rule loaded, warning as far ahead as can be, so the rule either
+ * makes TF-001 (past the limit), TF-002 (within it), or nothing (it does not
+ * apply). Findings of the Medicare limit (no rule in their source) are not
+ * this rule's.
  */
-static void tf_check(runner *x, const pr_test *te, const rcm_claim *c, rcm_rules_test_result *res)
+static int tf_check(runner *x, const pr_rule *ru, const pr_test *te, const rcm_claim *c, rcm_rules_test_result *res)
 {
-    scrub_claim sc;
-    claim_view(&sc, c);
-    int days = 0;
-    if (!payer_rules_tf_limit(&x->view, &sc, &days, NULL, NULL, NULL)) {
-        snprintf(res->detail, sizeof(res->detail), "the rule does not apply to the claim (payer or conditions)");
-        return;
+    rcm_scrub_config cfg;
+    rcm_scrub_config_init(&cfg);
+    cfg.today = te->as_of != RCM_DATE_NONE ? te->as_of : x->today;
+    cfg.rules = &x->view;
+    cfg.families = 1u << RCM_FAM_TF;
+    cfg.tf_warn_days = INT32_MAX;
+    rcm_scrub *tf;
+    int rc = rcm_scrub_new(&tf, &cfg, NULL);
+    if (rc < 0)
+        return rc;
+    rcm_findings_reset(&x->f);
+    rc = rcm_scrub_claim(tf, c, 0, &x->f);
+    rcm_scrub_free(tf);
+    if (rc < 0)
+        return rc;
+    snprintf(res->detail, sizeof(res->detail), "the rule does not apply to the claim (payer, conditions or no date)");
+    for (size_t i = 0; i < x->f.n; i++) {
+        const rcm_finding *fi = &x->f.v[i];
+        const char *rule = NULL;
+        for (uint32_t k = 0; k < fi->nfields; k++)
+            if (strcmp(fi->fields[k].key, "rule") == 0)
+                rule = fi->fields[k].value;
+        if (!rule || strcmp(rule, ru->id) != 0)
+            continue;
+        res->fired = strcmp(fi->rule, "TF-001") == 0;
+        snprintf(res->detail, sizeof(res->detail), "%.250s", fi->message);
+        break;
     }
-    rcm_date from = c->kind != RCM_CLAIM_INSTITUTIONAL ? sc.first_dos
-                    : c->statement_to != RCM_DATE_NONE ? c->statement_to : sc.last_dos;
-    if (from == RCM_DATE_NONE) {
-        snprintf(res->detail, sizeof(res->detail), "the claim has no date of service to count from");
-        return;
-    }
-    rcm_date on = te->as_of != RCM_DATE_NONE ? te->as_of : x->today;
-    rcm_date last = from + days;
-    char d1[11], d2[11], d3[11];
-    scrub_datestr(d1, on);
-    scrub_datestr(d2, from);
-    scrub_datestr(d3, last);
-    res->fired = on > last;
-    snprintf(res->detail, sizeof(res->detail), "on %s, %ld days after the date of service %s: %s the %d-day limit "
-             "(last day %s)", d1, (long)on - (long)from, d2, res->fired ? "past" : "within", days, d3);
+    return 0;
 }
 
 static void scrub_check(runner *x, const pr_rule *ru, const rcm_claim *c, rcm_rules_test_result *res)
@@ -114,7 +93,9 @@ static int report(runner *x, const pr_rule *ru, const pr_test *te, const rcm_cla
         res.claim_error = 1;
         snprintf(res.detail, sizeof(res.detail), "%s", why);
     } else if (ru->action == PA_TF) {
-        tf_check(x, te, c, &res);
+        int rc = tf_check(x, ru, te, c, &res);
+        if (rc < 0)
+            return rc;
     } else {
         scrub_check(x, ru, c, &res);
         if (x->f.failed)
