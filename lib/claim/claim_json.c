@@ -16,6 +16,7 @@
 #include "../util/util.h"
 #include "rcm/claim.h"
 #include "rcm/json.h"
+#include "json_internal.h"
 
 void rcm_claim_line_init(rcm_claim_line *l)
 {
@@ -363,62 +364,6 @@ static int set_new(json_t *o, const char *k, json_t *v)
     return json_object_set_new(o, k, v);
 }
 
-/*
- * The model holds bytes (X12 is 8-bit text); JSON holds Unicode. A string
- * whose characters are all U+0000-U+00FF is stored one byte per character
- * (Latin-1), any other as its UTF-8 bytes. jstr() is the inverse, so both
- * directions give back what they were given.
- */
-static size_t latin1_fold(const char *s, size_t n, char *out)
-{
-    const unsigned char *p = (const unsigned char *)s;
-    size_t k = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (p[i] < 0x80) {
-            out[k++] = (char)p[i];
-        } else if ((p[i] == 0xC2 || p[i] == 0xC3) && i + 1 < n && (p[i + 1] & 0xC0) == 0x80) {
-            out[k++] = (char)(((p[i] & 0x03) << 6) | (p[i + 1] & 0x3F));
-            i++;
-        } else {
-            return (size_t)-1; /* a character above U+00FF: keep UTF-8 */
-        }
-    }
-    return k;
-}
-
-/*
- * A JSON string of the model string s (bytes): ASCII as is, and any byte
- * 0x80-0xFF as the character U+0080-U+00FF (Latin-1), the inverse of
- * str_from(); bytes that already are UTF-8 of characters above U+00FF stay.
- */
-static json_t *jstr(const char *s)
-{
-    size_t n = strlen(s), i;
-    for (i = 0; i < n && (unsigned char)s[i] < 0x80; i++)
-        ;
-    if (i == n)
-        return json_string(s);
-    char fold[512];
-    json_t *j = n < sizeof(fold) && latin1_fold(s, n, fold) == (size_t)-1 ? json_string(s) : NULL;
-    if (j)
-        return j; /* UTF-8 of characters above U+00FF */
-    char *u = malloc(2 * n + 1), *q = u;
-    if (!u)
-        return NULL;
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p < 0x80) {
-            *q++ = (char)*p;
-        } else {
-            *q++ = (char)(0xC0 | (*p >> 6));
-            *q++ = (char)(0x80 | (*p & 0x3F));
-        }
-    }
-    *q = '\0';
-    j = json_string(u);
-    free(u);
-    return j;
-}
-
 static json_t *date_json(rcm_date d)
 {
     char tmp[16];
@@ -435,12 +380,12 @@ static int field_json(json_t *o, const void *base, const fdesc *f)
     case F_STR: {
         /* a required key is written even when empty, so what is written reads back */
         const char *s = CAT(base, f->off, char);
-        return s[0] || (f->flags & F_REQ) ? set_new(o, f->name, jstr(s)) : 0;
+        return s[0] || (f->flags & F_REQ) ? set_new(o, f->name, jw_text(s)) : 0;
     }
     case F_CHAR: {
         char c = *CAT(base, f->off, char);
         char s[2] = { c, 0 };
-        return c ? set_new(o, f->name, jstr(s)) : 0;
+        return c ? set_new(o, f->name, jw_text(s)) : 0;
     }
     case F_CENTS:
     case F_MILLI:
@@ -515,7 +460,7 @@ static int field_json(json_t *o, const void *base, const fdesc *f)
         if (!a)
             return -1;
         for (int i = 0; i <= last; i++)
-            if (json_array_append_new(a, jstr(s + (size_t)i * f->size)) < 0) {
+            if (json_array_append_new(a, jw_text(s + (size_t)i * f->size)) < 0) {
                 json_decref(a);
                 return -1;
             }
@@ -549,7 +494,7 @@ static int field_json(json_t *o, const void *base, const fdesc *f)
         int any_poa = 0;
         for (uint32_t i = 0; i < c->n_dx && i < RCM_CLAIM_MAX_DX; i++) {
             any_poa |= c->dx_poa[i] != 0;
-            if (json_array_append_new(a, jstr(c->dx[i])) < 0) {
+            if (json_array_append_new(a, jw_text(c->dx[i])) < 0) {
                 json_decref(a);
                 return -1;
             }
@@ -562,7 +507,7 @@ static int field_json(json_t *o, const void *base, const fdesc *f)
             return -1;
         for (uint32_t i = 0; i < c->n_dx && i < RCM_CLAIM_MAX_DX; i++) {
             char s[2] = { c->dx_poa[i], 0 };
-            if (json_array_append_new(poa, jstr(s)) < 0) {
+            if (json_array_append_new(poa, jw_text(s)) < 0) {
                 json_decref(poa);
                 return -1;
             }
@@ -666,7 +611,7 @@ static int str_from(jctx *j, const json_t *v, char *dst, size_t sz)
     if (memchr(s, '\0', n))
         return bad(j, "must not contain a NUL character");
     char tmp[512];
-    size_t k = n < sizeof(tmp) ? latin1_fold(s, n, tmp) : (size_t)-1;
+    size_t k = n < sizeof(tmp) ? jw_latin1_fold(s, n, tmp) : (size_t)-1;
     if (k != (size_t)-1) {
         s = tmp;
         n = k;

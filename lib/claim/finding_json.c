@@ -7,33 +7,17 @@
 #include <stdlib.h>
 #include "../util/util.h"
 #include "rcm/json.h"
+#include "json_internal.h"
 
 /*
- * A JSON string of s: as is when it is UTF-8; otherwise (claim ids and codes
- * read from an 8-bit X12 file) every byte 0x80-0xFF as the character
- * U+0080-U+00FF, as the claim JSON does.
+ * A JSON string of s: as is when it is UTF-8 (messages rcm writes);
+ * otherwise (claim ids and codes read from an 8-bit X12 file) as the claims
+ * JSON writes model strings.
  */
 static json_t *text(const char *s)
 {
     json_t *j = json_string(s);
-    if (j)
-        return j;
-    size_t n = strlen(s);
-    char *u = malloc(2 * n + 1), *q = u;
-    if (!u)
-        return NULL;
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p < 0x80) {
-            *q++ = (char)*p;
-        } else {
-            *q++ = (char)(0xC0 | (*p >> 6));
-            *q++ = (char)(0x80 | (*p & 0x3F));
-        }
-    }
-    *q = '\0';
-    j = json_string(u);
-    free(u);
-    return j;
+    return j ? j : jw_text(s);
 }
 
 static json_t *source_json(const rcm_finding *f)
