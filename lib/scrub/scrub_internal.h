@@ -84,14 +84,19 @@ typedef struct scrub_claim {
 /* Age in whole years on day d of someone born on dob; -1 when either is missing or d < dob. */
 int scrub_age(rcm_date dob, rcm_date d);
 
-/* 1 when line l carries modifier m (two characters). */
-static inline int line_has_mod(const scrub_line *l, const char *m)
+/* 1 when line l carries the modifier with key k (mod_key). */
+static inline int line_has_key(const scrub_line *l, uint16_t k)
 {
-    uint16_t k = mod_key(m);
     for (uint32_t i = 0; i < l->nmods; i++)
         if (l->mods[i] == k)
             return 1;
     return 0;
+}
+
+/* 1 when line l carries modifier m (two characters). */
+static inline int line_has_mod(const scrub_line *l, const char *m)
+{
+    return line_has_key(l, mod_key(m));
 }
 
 /* 1 when m (two characters) is an NCCI-associated modifier for this engine. */

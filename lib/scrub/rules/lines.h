@@ -21,13 +21,4 @@ static inline int line_same_encounter(const scrub_line *a, const scrub_line *b)
     return a->from == b->from && (a->npi == b->npi || strcmp(a->npi, b->npi) == 0);
 }
 
-/* 1 when line l carries the modifier with key k (mod_key). */
-static inline int line_has_key(const scrub_line *l, uint16_t k)
-{
-    for (uint32_t i = 0; i < l->nmods; i++)
-        if (l->mods[i] == k)
-            return 1;
-    return 0;
-}
-
 #endif
