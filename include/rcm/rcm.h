@@ -16,5 +16,6 @@
 #include "codeset.h"
 #include "rules.h"
 #include "scrub.h"
+#include "cycle.h"
 
 #endif

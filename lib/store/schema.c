@@ -195,6 +195,412 @@ const store_migration store_migrations[] = {
       " eff_to INTEGER,"
       " PRIMARY KEY (load_id, line));",
       NULL },
+    /* 4 */
+    { "the revenue cycle: practice, providers, payers, fees, patients, coverages, encounters",
+      /* The practice and its set-up (rcm practice import). One store usually holds one practice;
+         every cycle row is keyed by practice_id so a shared database can hold several. */
+      "CREATE TABLE practice ("
+      " practice_id INTEGER NOT NULL PRIMARY KEY,"
+      " name TEXT NOT NULL,"
+      " npi TEXT NOT NULL,"
+      " tax_id TEXT NOT NULL,"
+      " taxonomy TEXT NOT NULL,"
+      " addr1 TEXT NOT NULL, addr2 TEXT NOT NULL, city TEXT NOT NULL, state TEXT NOT NULL, zip TEXT NOT NULL,"
+      " contact TEXT NOT NULL, phone TEXT NOT NULL,"
+      " submitter_id TEXT NOT NULL,"   /* 1000A NM109 */
+      " submitter_name TEXT NOT NULL,"
+      " receiver_id TEXT NOT NULL,"    /* 1000B NM109: the clearinghouse */
+      " receiver_name TEXT NOT NULL,"
+      " created_at BIGINT NOT NULL);"
+      "CREATE TABLE provider ("
+      " provider_id INTEGER NOT NULL PRIMARY KEY,"
+      " practice_id INTEGER NOT NULL REFERENCES practice (practice_id),"
+      " npi TEXT NOT NULL,"
+      " last TEXT NOT NULL, first TEXT NOT NULL, middle TEXT NOT NULL,"
+      " taxonomy TEXT NOT NULL,"
+      " specialty TEXT NOT NULL,"      /* free text, used by reports (E/M reference by specialty) */
+      " active SMALLINT NOT NULL,"
+      " UNIQUE (practice_id, npi));"
+      /* code: the practice's short name for the payer (MCR, BCBS...). payer_ext_id: 2010BB NM109.
+         filing: SBR09 (MB MC CI BL HM...). timely_days/appeal_days: filing and appeal limits in days. */
+      "CREATE TABLE payer ("
+      " payer_id INTEGER NOT NULL PRIMARY KEY,"
+      " practice_id INTEGER NOT NULL REFERENCES practice (practice_id),"
+      " code TEXT NOT NULL,"
+      " name TEXT NOT NULL,"
+      " payer_ext_id TEXT NOT NULL,"
+      " filing TEXT NOT NULL,"
+      " timely_days INTEGER NOT NULL,"
+      " appeal_days INTEGER NOT NULL,"
+      " addr1 TEXT NOT NULL, city TEXT NOT NULL, state TEXT NOT NULL, zip TEXT NOT NULL,"
+      " UNIQUE (practice_id, code));"
+      "CREATE INDEX payer_ext ON payer (payer_ext_id);"
+      /* The practice's own charges (what goes in CLM02/SV102), by code and modifier ('' any). */
+      "CREATE TABLE fee ("
+      " practice_id INTEGER NOT NULL REFERENCES practice (practice_id),"
+      " code TEXT NOT NULL, modifier TEXT NOT NULL,"
+      " charge_cents BIGINT NOT NULL,"
+      " PRIMARY KEY (practice_id, code, modifier));"
+      /* What each payer's contract allows (underpayment check), by code and modifier ('' any). */
+      "CREATE TABLE contract_fee ("
+      " payer_id INTEGER NOT NULL REFERENCES payer (payer_id),"
+      " code TEXT NOT NULL, modifier TEXT NOT NULL,"
+      " allowed_cents BIGINT NOT NULL,"
+      " PRIMARY KEY (payer_id, code, modifier));"
+      /* Patients, by the EHR's medical record number. sex: F M U. */
+      "CREATE TABLE patient ("
+      " patient_id INTEGER NOT NULL PRIMARY KEY,"
+      " practice_id INTEGER NOT NULL REFERENCES practice (practice_id),"
+      " mrn TEXT NOT NULL,"
+      " last TEXT NOT NULL, first TEXT NOT NULL, middle TEXT NOT NULL,"
+      " dob INTEGER NOT NULL, sex TEXT NOT NULL,"
+      " addr1 TEXT NOT NULL, addr2 TEXT NOT NULL, city TEXT NOT NULL, state TEXT NOT NULL, zip TEXT NOT NULL,"
+      " phone TEXT NOT NULL,"
+      " UNIQUE (practice_id, mrn));"
+      /* Coverage: seq P S T; relation: the patient's relation to the subscriber (SBR02/PAT01:
+         18 self, 01 spouse, 19 child, G8 other). sub_*: the subscriber when not the patient. */
+      "CREATE TABLE coverage ("
+      " coverage_id INTEGER NOT NULL PRIMARY KEY,"
+      " patient_id INTEGER NOT NULL REFERENCES patient (patient_id),"
+      " payer_id INTEGER NOT NULL REFERENCES payer (payer_id),"
+      " seq TEXT NOT NULL,"
+      " member_id TEXT NOT NULL,"
+      " group_no TEXT NOT NULL, group_name TEXT NOT NULL,"
+      " relation TEXT NOT NULL,"
+      " sub_last TEXT NOT NULL, sub_first TEXT NOT NULL, sub_dob INTEGER, sub_sex TEXT NOT NULL,"
+      " sub_addr1 TEXT NOT NULL, sub_city TEXT NOT NULL, sub_state TEXT NOT NULL, sub_zip TEXT NOT NULL,"
+      " eff_from INTEGER, eff_to INTEGER,"
+      " UNIQUE (patient_id, seq));"
+      /* Encounters from the EHR (rcm encounter import), by the EHR's id. kind: P professional,
+         I institutional. status: new (imported), coded (codes assigned), signed (signed off by a
+         coder), billed (a claim was built). documentation and proposed: the JSON as imported.
+         coded_by/signed_by: user names. */
+      "CREATE TABLE encounter ("
+      " encounter_id INTEGER NOT NULL PRIMARY KEY,"
+      " practice_id INTEGER NOT NULL REFERENCES practice (practice_id),"
+      " ext_id TEXT NOT NULL,"
+      " patient_id INTEGER NOT NULL REFERENCES patient (patient_id),"
+      " provider_id INTEGER NOT NULL REFERENCES provider (provider_id),"
+      " referring_npi TEXT NOT NULL, referring_last TEXT NOT NULL, referring_first TEXT NOT NULL,"
+      " dos INTEGER NOT NULL, dos_to INTEGER NOT NULL,"
+      " pos TEXT NOT NULL,"
+      " kind TEXT NOT NULL,"
+      " bill_type TEXT NOT NULL,"      /* 837I: facility type + frequency source (e.g. 13) */
+      " prior_auth TEXT NOT NULL,"
+      " status TEXT NOT NULL,"
+      " documentation TEXT NOT NULL,"
+      " proposed TEXT NOT NULL,"
+      " source TEXT NOT NULL,"         /* the file and line it was imported from */
+      " imported_at BIGINT NOT NULL,"
+      " coded_by TEXT, coded_at BIGINT,"
+      " signed_by TEXT, signed_at BIGINT,"
+      " UNIQUE (practice_id, ext_id));"
+      "CREATE INDEX encounter_status ON encounter (status, dos);"
+      "CREATE INDEX encounter_patient ON encounter (patient_id);"
+      /* The coder's codes for an encounter: diagnoses in order (seq 1 = principal) and lines.
+         mod1..mod4 '' when absent; ptr1..ptr4 1-based into the diagnoses, 0 when absent. */
+      "CREATE TABLE encounter_dx ("
+      " encounter_id INTEGER NOT NULL REFERENCES encounter (encounter_id),"
+      " seq INTEGER NOT NULL,"
+      " code TEXT NOT NULL,"
+      " PRIMARY KEY (encounter_id, seq));",
+      NULL },
+    /* 5 */
+    { "the revenue cycle: coding, claims, control numbers, exchanged files, batches",
+      "CREATE TABLE encounter_line ("
+      " encounter_id INTEGER NOT NULL REFERENCES encounter (encounter_id),"
+      " line_no INTEGER NOT NULL,"
+      " code TEXT NOT NULL,"
+      " mod1 TEXT NOT NULL, mod2 TEXT NOT NULL, mod3 TEXT NOT NULL, mod4 TEXT NOT NULL,"
+      " units_milli BIGINT NOT NULL,"
+      " ptr1 SMALLINT NOT NULL, ptr2 SMALLINT NOT NULL, ptr3 SMALLINT NOT NULL, ptr4 SMALLINT NOT NULL,"
+      " rev_code TEXT NOT NULL,"
+      " PRIMARY KEY (encounter_id, line_no));"
+      /* A coder's explicit override of a coder-routed finding (line_no 0: the claim). */
+      "CREATE TABLE finding_override ("
+      " encounter_id INTEGER NOT NULL REFERENCES encounter (encounter_id),"
+      " rule_id TEXT NOT NULL,"
+      " line_no INTEGER NOT NULL,"
+      " reason TEXT NOT NULL,"
+      " user_name TEXT NOT NULL,"
+      " at BIGINT NOT NULL,"
+      " PRIMARY KEY (encounter_id, rule_id, line_no));"
+      /* Claims: what was billed, to whom. claim_no is CLM01 (unique, never reused). seq: the
+         payer's order for this claim (P S T). freq: CLM05-3 (1 original, 7 replacement, 8 void).
+         original_claim_id: the claim a 7/8 replaces or a secondary follows (primary_claim_id).
+         original_icn: REF*F8 on a 7/8. payer_icn: CLP07 learned from the 835 (or 277CA REF*1K).
+         status: held (errors for the biller), ready, submitted, accepted, rejected, paid, partial,
+         denied, replaced, void, closed. first_*: kept for the first-pass metrics. */
+      "CREATE TABLE claim ("
+      " claim_id INTEGER NOT NULL PRIMARY KEY,"
+      " practice_id INTEGER NOT NULL REFERENCES practice (practice_id),"
+      " claim_no TEXT NOT NULL,"
+      " encounter_id INTEGER NOT NULL REFERENCES encounter (encounter_id),"
+      " patient_id INTEGER NOT NULL REFERENCES patient (patient_id),"
+      " provider_id INTEGER NOT NULL REFERENCES provider (provider_id),"
+      " coverage_id INTEGER NOT NULL REFERENCES coverage (coverage_id),"
+      " payer_id INTEGER NOT NULL REFERENCES payer (payer_id),"
+      " seq TEXT NOT NULL,"
+      " kind TEXT NOT NULL,"
+      " freq TEXT NOT NULL,"
+      " original_claim_id INTEGER REFERENCES claim (claim_id),"
+      " primary_claim_id INTEGER REFERENCES claim (claim_id),"
+      " original_icn TEXT NOT NULL,"
+      " payer_icn TEXT NOT NULL,"
+      " status TEXT NOT NULL,"
+      " charge_cents BIGINT NOT NULL,"
+      " dos_from INTEGER NOT NULL, dos_to INTEGER NOT NULL,"
+      " scrub_errors INTEGER NOT NULL,"   /* error findings when it was built */
+      " coded_by TEXT NOT NULL,"
+      " created_at BIGINT NOT NULL, created_by TEXT NOT NULL,"
+      " batch_id INTEGER,"
+      " submitted_at BIGINT, submitted_by TEXT,"
+      " submissions INTEGER NOT NULL,"    /* times submitted (1 on the first) */
+      " acked_at BIGINT, adjudicated_at BIGINT,"
+      " first_ack TEXT NOT NULL,"         /* '' / accepted / rejected: the first acknowledgment's verdict */
+      " first_835 TEXT NOT NULL,"         /* '' / paid / partial / denied: the first remittance's verdict */
+      " UNIQUE (claim_no));"
+      "CREATE INDEX claim_status ON claim (status, payer_id);"
+      "CREATE INDEX claim_encounter ON claim (encounter_id);"
+      "CREATE INDEX claim_patient ON claim (patient_id);"
+      "CREATE INDEX claim_icn ON claim (payer_icn);"
+      "CREATE INDEX claim_dos ON claim (dos_from);"
+      "CREATE TABLE claim_dx ("
+      " claim_id INTEGER NOT NULL REFERENCES claim (claim_id),"
+      " seq INTEGER NOT NULL,"
+      " code TEXT NOT NULL,"
+      " PRIMARY KEY (claim_id, seq));"
+      "CREATE TABLE claim_line ("
+      " claim_id INTEGER NOT NULL REFERENCES claim (claim_id),"
+      " line_no INTEGER NOT NULL,"
+      " code TEXT NOT NULL,"
+      " mod1 TEXT NOT NULL, mod2 TEXT NOT NULL, mod3 TEXT NOT NULL, mod4 TEXT NOT NULL,"
+      " units_milli BIGINT NOT NULL,"
+      " charge_cents BIGINT NOT NULL,"
+      " ptr1 SMALLINT NOT NULL, ptr2 SMALLINT NOT NULL, ptr3 SMALLINT NOT NULL, ptr4 SMALLINT NOT NULL,"
+      " dos INTEGER NOT NULL,"
+      " rev_code TEXT NOT NULL,"
+      " PRIMARY KEY (claim_id, line_no));"
+      /* The scrubber's findings on a claim when it was built (the biller's queue reads them). */
+      "CREATE TABLE claim_finding ("
+      " claim_id INTEGER NOT NULL REFERENCES claim (claim_id),"
+      " seq INTEGER NOT NULL,"
+      " rule_id TEXT NOT NULL,"
+      " severity TEXT NOT NULL,"
+      " route TEXT NOT NULL,"
+      " line_no INTEGER NOT NULL,"
+      " message TEXT NOT NULL,"
+      " PRIMARY KEY (claim_id, seq));"
+      /* Control numbers: one row per counter (isa, gs, st...), only ever increased, each
+         increase committed before the number is used, so a number is never used twice. */
+      "CREATE TABLE control_counter ("
+      " name TEXT NOT NULL PRIMARY KEY,"
+      " value BIGINT NOT NULL);"
+      /* Every file exchanged, as sent or received (X12 is text), by its SHA-256. */
+      "CREATE TABLE x12_file ("
+      " file_id INTEGER NOT NULL PRIMARY KEY,"
+      " sha256 TEXT NOT NULL,"
+      " kind TEXT NOT NULL,"           /* 837P 837I 999 277CA TA1 835 */
+      " direction TEXT NOT NULL,"      /* out / in */
+      " name TEXT NOT NULL,"
+      " size BIGINT NOT NULL,"
+      " at BIGINT NOT NULL,"
+      " user_name TEXT NOT NULL,"
+      " body TEXT NOT NULL,"
+      " UNIQUE (sha256));"
+      "CREATE TABLE batch ("
+      " batch_id INTEGER NOT NULL PRIMARY KEY,"
+      " practice_id INTEGER NOT NULL REFERENCES practice (practice_id),"
+      " payer_id INTEGER NOT NULL REFERENCES payer (payer_id),"
+      " kind TEXT NOT NULL,"
+      " isa_control BIGINT NOT NULL,"
+      " gs_control BIGINT NOT NULL,"
+      " file_id INTEGER NOT NULL REFERENCES x12_file (file_id),"
+      " claims INTEGER NOT NULL,"
+      " charge_cents BIGINT NOT NULL,"
+      " created_at BIGINT NOT NULL, created_by TEXT NOT NULL);"
+      "CREATE INDEX batch_gs ON batch (gs_control);",
+      NULL },
+    /* 6 */
+    { "the revenue cycle: acknowledgments, remittances, the ledger, denials",
+      /* Acknowledgments, one row per verdict: a 999 set (claim_id NULL: the whole set of
+         batch_id) or a 277CA claim. status: accepted / rejected (999 IK5 A E / R; 277CA WQ / U);
+         code: IK5/AK9 code or STC01 category:status; message: what a person reads. */
+      "CREATE TABLE ack ("
+      " ack_id INTEGER NOT NULL PRIMARY KEY,"
+      " file_id INTEGER NOT NULL REFERENCES x12_file (file_id),"
+      " kind TEXT NOT NULL,"
+      " batch_id INTEGER REFERENCES batch (batch_id),"
+      " claim_id INTEGER REFERENCES claim (claim_id),"
+      " set_control TEXT NOT NULL,"
+      " status TEXT NOT NULL,"
+      " code TEXT NOT NULL,"
+      " message TEXT NOT NULL,"
+      " at BIGINT NOT NULL);"
+      "CREATE INDEX ack_claim ON ack (claim_id);"
+      /* Remittances: one row per 835 transaction set posted. (trace_payer, trace) is unique: the
+         same payment is never posted twice, whatever file it arrives in. */
+      "CREATE TABLE remit ("
+      " remit_id INTEGER NOT NULL PRIMARY KEY,"
+      " practice_id INTEGER NOT NULL REFERENCES practice (practice_id),"
+      " file_id INTEGER NOT NULL REFERENCES x12_file (file_id),"
+      " st_control TEXT NOT NULL,"
+      " trace_payer TEXT NOT NULL,"    /* TRN03, else the payer's N1*PR id */
+      " trace TEXT NOT NULL,"          /* TRN02 */
+      " payer_id INTEGER REFERENCES payer (payer_id),"
+      " payer_name TEXT NOT NULL,"
+      " payment_cents BIGINT NOT NULL,"  /* signed: a debit (BPR03 D) is negative */
+      " method TEXT NOT NULL,"
+      " payment_date INTEGER,"
+      " claims INTEGER NOT NULL,"
+      " plb_cents BIGINT NOT NULL,"
+      " posted_at BIGINT NOT NULL, posted_by TEXT NOT NULL,"
+      " UNIQUE (trace_payer, trace));"
+      /* Each CLP of a posted 835; claim_id NULL: not matched (a work item in the unmatched queue). */
+      "CREATE TABLE remit_claim ("
+      " remit_claim_id INTEGER NOT NULL PRIMARY KEY,"
+      " remit_id INTEGER NOT NULL REFERENCES remit (remit_id),"
+      " seq INTEGER NOT NULL,"
+      " claim_id INTEGER REFERENCES claim (claim_id),"
+      " clp01 TEXT NOT NULL,"
+      " status TEXT NOT NULL,"         /* CLP02 */
+      " charge_cents BIGINT NOT NULL, paid_cents BIGINT NOT NULL, patient_cents BIGINT NOT NULL,"
+      " payer_icn TEXT NOT NULL,"
+      " segment BIGINT NOT NULL);"
+      "CREATE INDEX remit_claim_claim ON remit_claim (claim_id);"
+      "CREATE INDEX remit_claim_remit ON remit_claim (remit_id);"
+      /* Each SVC of a matched claim (line_no: the claim line it paid, 0 when none matched). */
+      "CREATE TABLE remit_line ("
+      " remit_claim_id INTEGER NOT NULL REFERENCES remit_claim (remit_claim_id),"
+      " seq INTEGER NOT NULL,"
+      " line_no INTEGER NOT NULL,"
+      " code TEXT NOT NULL,"
+      " mod1 TEXT NOT NULL, mod2 TEXT NOT NULL, mod3 TEXT NOT NULL, mod4 TEXT NOT NULL,"
+      " charge_cents BIGINT NOT NULL, paid_cents BIGINT NOT NULL,"
+      " units_milli BIGINT NOT NULL,"
+      " allowed_cents BIGINT,"         /* AMT*B6, NULL when absent */
+      " expected_cents BIGINT,"        /* the contract's allowed amount, NULL when none */
+      " PRIMARY KEY (remit_claim_id, seq));"
+      /* Provider-level adjustments (PLB) of a posted 835: not claim AR. Positive reduces the payment. */
+      "CREATE TABLE remit_plb ("
+      " remit_id INTEGER NOT NULL REFERENCES remit (remit_id),"
+      " seq INTEGER NOT NULL,"
+      " reason TEXT NOT NULL, ref TEXT NOT NULL,"
+      " amount_cents BIGINT NOT NULL,"
+      " PRIMARY KEY (remit_id, seq));"
+      /* The ledger: append-only; a row is never updated or deleted. amount_cents is what the row
+         adds to the balance owed on the claim by payer_id (NULL: the patient): a charge is
+         positive, a payment or an adjustment negative, a transfer is a pair (minus from one party,
+         plus to the next), a reversal is the negation of the rows it reverses (reverses = their
+         entry_id). kind: charge payment adjustment transfer reversal patient_payment writeoff
+         refund. group_code/carc: the CAS that caused an adjustment or transfer. line_no 0: the
+         claim as a whole. effective: the business date (835 payment date, claim date...). */
+      "CREATE TABLE ledger ("
+      " entry_id INTEGER NOT NULL PRIMARY KEY,"
+      " practice_id INTEGER NOT NULL REFERENCES practice (practice_id),"
+      " claim_id INTEGER NOT NULL REFERENCES claim (claim_id),"
+      " line_no INTEGER NOT NULL,"
+      " patient_id INTEGER NOT NULL REFERENCES patient (patient_id),"
+      " payer_id INTEGER REFERENCES payer (payer_id),"
+      " kind TEXT NOT NULL,"
+      " group_code TEXT NOT NULL, carc TEXT NOT NULL,"
+      " amount_cents BIGINT NOT NULL,"
+      " remit_id INTEGER REFERENCES remit (remit_id),"
+      " remit_claim_id INTEGER REFERENCES remit_claim (remit_claim_id),"
+      " reverses INTEGER REFERENCES ledger (entry_id),"
+      " effective INTEGER NOT NULL,"
+      " at BIGINT NOT NULL, user_name TEXT NOT NULL,"
+      " memo TEXT NOT NULL);"
+      "CREATE INDEX ledger_claim ON ledger (claim_id);"
+      "CREATE INDEX ledger_patient ON ledger (patient_id);"
+      "CREATE INDEX ledger_remit ON ledger (remit_id);"
+      /* The denial routing table (data, overridable): the most specific matching row wins.
+         '' in group_code, carc or rarc matches anything. route: coder biller patient auto.
+         root: bundling modifier dx-mismatch medical-necessity mue coding eligibility
+         timely-filing cob missing-info authorization duplicate contractual patient-share other. */
+      "CREATE TABLE denial_route ("
+      " group_code TEXT NOT NULL, carc TEXT NOT NULL, rarc TEXT NOT NULL,"
+      " route TEXT NOT NULL, root TEXT NOT NULL, denial SMALLINT NOT NULL,"
+      " note TEXT NOT NULL,"
+      " PRIMARY KEY (group_code, carc, rarc));"
+      /* Denied or adjusted lines that need work, classified by the routing table. status: open,
+         corrected (a corrected claim was built), appealed, written-off, resolved. */
+      "CREATE TABLE denial ("
+      " denial_id INTEGER NOT NULL PRIMARY KEY,"
+      " claim_id INTEGER NOT NULL REFERENCES claim (claim_id),"
+      " line_no INTEGER NOT NULL,"
+      " remit_claim_id INTEGER NOT NULL REFERENCES remit_claim (remit_claim_id),"
+      " group_code TEXT NOT NULL, carc TEXT NOT NULL, rarc TEXT NOT NULL,"
+      " amount_cents BIGINT NOT NULL,"
+      " route TEXT NOT NULL, root TEXT NOT NULL,"
+      " status TEXT NOT NULL,"
+      " created_at BIGINT NOT NULL,"
+      " resolved_at BIGINT, resolved_by TEXT,"
+      " corrected_claim_id INTEGER REFERENCES claim (claim_id));"
+      "CREATE INDEX denial_claim ON denial (claim_id);"
+      "CREATE INDEX denial_status ON denial (status, route);",
+      NULL },
+    /* 7 */
+    { "the revenue cycle: work items, appeals, statements, audit events",
+      /* Work queues: coder, biller, patient, poster. kind: scrub rejection denial unmatched
+         underpayment appeal correction. due: the date it must be done by (filing, appeal). */
+      "CREATE TABLE work_item ("
+      " item_id INTEGER NOT NULL PRIMARY KEY,"
+      " practice_id INTEGER NOT NULL REFERENCES practice (practice_id),"
+      " queue TEXT NOT NULL,"
+      " kind TEXT NOT NULL,"
+      " claim_id INTEGER REFERENCES claim (claim_id),"
+      " encounter_id INTEGER REFERENCES encounter (encounter_id),"
+      " denial_id INTEGER REFERENCES denial (denial_id),"
+      " remit_claim_id INTEGER REFERENCES remit_claim (remit_claim_id),"
+      " amount_cents BIGINT NOT NULL,"
+      " due INTEGER,"
+      " status TEXT NOT NULL,"         /* open / done */
+      " summary TEXT NOT NULL,"
+      " created_at BIGINT NOT NULL,"
+      " closed_at BIGINT, closed_by TEXT);"
+      "CREATE INDEX work_item_queue ON work_item (queue, status);"
+      "CREATE INDEX work_item_claim ON work_item (claim_id);"
+      "CREATE TABLE appeal ("
+      " appeal_id INTEGER NOT NULL PRIMARY KEY,"
+      " denial_id INTEGER NOT NULL REFERENCES denial (denial_id),"
+      " claim_id INTEGER NOT NULL REFERENCES claim (claim_id),"
+      " level INTEGER NOT NULL,"
+      " filed INTEGER NOT NULL,"
+      " deadline INTEGER NOT NULL,"
+      " status TEXT NOT NULL,"         /* filed / won / lost / withdrawn */
+      " note TEXT NOT NULL,"
+      " created_at BIGINT NOT NULL, created_by TEXT NOT NULL);"
+      "CREATE INDEX appeal_claim ON appeal (claim_id);"
+      /* Patient statements: one row per statement, one line per claim on it. */
+      "CREATE TABLE statement ("
+      " statement_id INTEGER NOT NULL PRIMARY KEY,"
+      " patient_id INTEGER NOT NULL REFERENCES patient (patient_id),"
+      " stmt_date INTEGER NOT NULL,"
+      " due INTEGER NOT NULL,"
+      " balance_cents BIGINT NOT NULL,"
+      " created_at BIGINT NOT NULL, created_by TEXT NOT NULL);"
+      "CREATE TABLE statement_line ("
+      " statement_id INTEGER NOT NULL REFERENCES statement (statement_id),"
+      " seq INTEGER NOT NULL,"
+      " claim_id INTEGER NOT NULL REFERENCES claim (claim_id),"
+      " charge_cents BIGINT NOT NULL,"
+      " insurance_cents BIGINT NOT NULL,"   /* paid by insurance */
+      " adjusted_cents BIGINT NOT NULL,"    /* written off */
+      " patient_paid_cents BIGINT NOT NULL,"
+      " balance_cents BIGINT NOT NULL,"
+      " PRIMARY KEY (statement_id, seq));"
+      /* Audit events of the cycle: who did what to which record. (Chained and verified by the
+         audit module.) detail never holds patient names or clinical text: record ids only. */
+      "CREATE TABLE audit_event ("
+      " event_id INTEGER NOT NULL PRIMARY KEY,"
+      " at BIGINT NOT NULL,"
+      " user_name TEXT NOT NULL,"
+      " action TEXT NOT NULL,"
+      " entity TEXT NOT NULL,"
+      " entity_id BIGINT NOT NULL,"
+      " detail TEXT NOT NULL);",
+      NULL },
 };
 
 const int store_nmigrations = (int)(sizeof(store_migrations) / sizeof(store_migrations[0]));
