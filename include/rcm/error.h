@@ -28,7 +28,9 @@ enum {
     RCM_EINVAL = -5,    /* a caller passed something invalid */
     RCM_ENOTFOUND = -6, /* a named thing does not exist */
     RCM_ELIMIT = -7,    /* input exceeds a hard limit (segment too long...) */
-    RCM_EBALANCE = -8   /* money does not balance */
+    RCM_EBALANCE = -8,  /* money does not balance */
+    RCM_EDENIED = -9,   /* not allowed now: the record's state, an open finding or a permission forbids it */
+    RCM_EEXIST = -10    /* already done: the same file or record was taken before */
 };
 
 typedef struct rcm_error {

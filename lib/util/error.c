@@ -36,6 +36,8 @@ const char *rcm_strerror(int code)
     case RCM_ENOTFOUND: return "not found";
     case RCM_ELIMIT: return "limit exceeded";
     case RCM_EBALANCE: return "does not balance";
+    case RCM_EDENIED: return "not allowed";
+    case RCM_EEXIST: return "already done";
     default: return "unknown error";
     }
 }

@@ -1,0 +1,98 @@
+/*
+ * Coding and claims: the coder's hand-off to the biller.
+ *
+ * A coder takes an encounter from the queue, assigns diagnoses and lines
+ * (procedure, modifiers, units, diagnosis pointers), and signs it off. The
+ * scrubber runs on every assignment: its findings come back at once.
+ * Sign-off is refused (RCM_EDENIED, the blocking findings returned) while an
+ * error routed to the coder is neither fixed nor overridden with a reason.
+ *
+ * rcm_claims_build turns every signed-off encounter into a claim to its
+ * primary payer (837P or 837I by the encounter's kind), charges from the
+ * practice's fee schedule, scrubbed again: a claim with an error routed to
+ * the biller is held in the biller's queue; the others are ready to submit.
+ */
+#ifndef RCM_CODING_H
+#define RCM_CODING_H
+
+#include <stdint.h>
+#include <jansson.h>
+#include "cycle.h"
+#include "claim.h"
+#include "scrub.h"
+
+#define RCM_CODING_MAX_LINES 50
+
+typedef struct rcm_coding_line {
+    char code[49];
+    char mods[RCM_CLAIM_MAX_MODS][3];
+    int64_t units_milli;                /* thousandths: 1000 = one unit */
+    uint8_t ptrs[RCM_CLAIM_MAX_PTR];    /* 1-based into dx, 0 = none */
+} rcm_coding_line;
+
+/* An encounter's codes: diagnoses (first = principal, without the dot) and lines. */
+typedef struct rcm_coding {
+    uint32_t n_dx;
+    char dx[RCM_CLAIM_MAX_DX][8];
+    uint32_t n_lines;
+    rcm_coding_line lines[RCM_CODING_MAX_LINES];
+} rcm_coding;
+
+/* One encounter waiting for a coder (status new or coded). */
+typedef struct rcm_coding_item {
+    int64_t encounter_id;
+    char ext_id[41];
+    rcm_date dos;
+    char provider_npi[11];
+    char status[8];                     /* new / coded */
+    uint32_t n_dx, n_lines;             /* codes assigned so far */
+    int has_proposed;                   /* the EHR proposed codes */
+} rcm_coding_item;
+
+/* The coder's queue, oldest date of service first; free(*out). */
+RCM_API int rcm_coding_queue(rcm_cycle *cy, rcm_coding_item **out, size_t *n, rcm_error *err);
+
+/* The encounter's assigned codes, or (proposed = 1) the codes the EHR proposed. */
+RCM_API int rcm_coding_get(rcm_cycle *cy, int64_t encounter_id, int proposed, rcm_coding *out, rcm_error *err);
+
+/*
+ * Replaces the encounter's codes with codes (status becomes coded; a signed
+ * encounter goes back to coded) and scrubs the claim it would produce:
+ * every finding is returned in findings. Earlier overrides of rules that no
+ * longer fire are dropped. Errors: RCM_EINVAL (bad code format, pointer
+ * beyond the diagnoses...), RCM_EDENIED (already billed).
+ */
+RCM_API int rcm_coding_assign(rcm_cycle *cy, int64_t encounter_id, const rcm_coding *codes, rcm_findings *findings,
+                              rcm_error *err);
+
+/* Overrides a coder-routed finding (rule id, line number or 0) with a reason (required). */
+RCM_API int rcm_coding_override(rcm_cycle *cy, int64_t encounter_id, const char *rule_id, uint32_t line,
+                                const char *reason, rcm_error *err);
+
+/*
+ * Signs the encounter off (status signed). RCM_EDENIED when coder-routed
+ * errors remain open: they are returned in blocking (when not NULL).
+ */
+RCM_API int rcm_coding_signoff(rcm_cycle *cy, int64_t encounter_id, rcm_findings *blocking, rcm_error *err);
+
+typedef struct rcm_build_report {
+    long encounters;        /* encounters turned into claims */
+    long claims, ready, held, lines;
+    long secondary;         /* secondary claims built (rcm_cob_build) */
+    int64_t charge_cents;
+} rcm_build_report;
+
+/* Builds claims from every signed-off encounter without one, in one transaction. */
+RCM_API int rcm_claims_build(rcm_cycle *cy, rcm_build_report *out, rcm_error *err);
+
+/* A claim by its claim number (CLM01), or "#N" for claim id N. RCM_ENOTFOUND when none. */
+RCM_API int rcm_claim_find(rcm_cycle *cy, const char *ref, int64_t *out, rcm_error *err);
+
+/*
+ * The stored claim as claims JSON (docs/claim-json.md) with its cycle facts
+ * under "cycle": claim id, status, payer code, sequence, balance by party,
+ * findings. The caller owns the reference (json_decref).
+ */
+RCM_API int rcm_claim_show(rcm_cycle *cy, int64_t claim_id, json_t **out, rcm_error *err);
+
+#endif
