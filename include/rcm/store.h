@@ -33,7 +33,7 @@ enum {
 /*
  * Opens (or, with RCM_STORE_CREATE, creates) the store at path and brings
  * its schema up to date. A new file is created with mode 0600. Waits up to a
- * few seconds for another process's write lock. On success *out is a handle
+ * minute for another process's write lock. On success *out is a handle
  * the caller frees with rcm_store_close(). Errors: RCM_ENOTFOUND (no such
  * file and no RCM_STORE_CREATE), RCM_EIO (cannot open, not a database,
  * locked, a migration failed: nothing is changed then), RCM_EFORMAT (the

@@ -11,7 +11,8 @@
 #include "../util/util.h"
 
 /* How long a writer waits for another process's lock before failing. */
-#define STORE_BUSY_MS 5000
+/* How long a writer waits for another process's write lock: a large 835 posts in seconds. */
+#define STORE_BUSY_MS 60000
 
 sqlite3 *store_db(rcm_store *st)
 {
@@ -191,13 +192,14 @@ int rcm_store_open(rcm_store **out, const char *path, unsigned flags, rcm_error 
     }
     sqlite3_extended_result_codes(st->db, 0);
     sqlite3_busy_timeout(st->db, STORE_BUSY_MS);
-    /* journal_mode returns a row; exec ignores it. A read-only open keeps the file's mode. */
+    /* journal_mode returns a row; exec ignores it. A read-only open keeps the file's mode.
+     * synchronous FULL: a committed posting survives a power loss, not only a crash. */
     if (!(flags & RCM_STORE_READONLY) &&
         sqlite3_exec(st->db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL) != SQLITE_OK) {
         rc = store_sqlerr(st, err, "store: not a usable database");
         goto fail;
     }
-    if (sqlite3_exec(st->db, "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL",
+    if (sqlite3_exec(st->db, "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL",
                      NULL, NULL, NULL) != SQLITE_OK) {
         rc = store_sqlerr(st, err, "store: not a usable database");
         goto fail;
