@@ -16,7 +16,7 @@ WERROR ?= $(if $(CI),-Werror,)
 CPPFLAGS += -Iinclude -D_GNU_SOURCE
 CFLAGS += -std=c11 $(OPT) -g -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
           -Wno-unused-parameter -fvisibility=hidden -fPIC -MMD -MP $(WERROR)
-LDLIBS += $(shell pkg-config --libs jansson sqlite3 libzip zlib libsodium 2>/dev/null || echo -ljansson -lsqlite3 -lzip -lz -lsodium) -lm -lpthread
+LDLIBS += $(shell pkg-config --libs jansson sqlite3 libzip zlib libsodium 2>/dev/null || echo -ljansson -lsqlite3 -lzip -lz -lsodium) -lhpdf -lm -lpthread
 ifneq ($(SAN),)
 CFLAGS += -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 LDFLAGS += -fsanitize=address,undefined
