@@ -33,6 +33,7 @@
 #include <stdint.h>
 #include "x12.h"
 #include "claim.h"
+#include "ack.h"
 
 typedef struct rcm_x12_write_opts {
     char kind;                      /* 'P' 837P or 'I' 837I */
@@ -94,5 +95,77 @@ typedef struct rcm_x12_write_stats {
 RCM_API void rcm_x12_writer_stats(const rcm_x12_writer *w, rcm_x12_write_stats *out);
 
 RCM_API void rcm_x12_writer_free(rcm_x12_writer *w);
+
+/*
+ * Writing what a payer sends back: the 999 implementation acknowledgment
+ * (005010X231A1), the 277CA claim acknowledgment (005010X214) and the 835
+ * remittance (005010X221A1), each from the model rcm's readers fill
+ * (include/rcm/ack.h, include/rcm/remit.h), so that what is written reads
+ * back as the same model. Each call writes one interchange (ISA/IEA) with
+ * one functional group (GS/GE: FA, HN or HP) holding one transaction set
+ * per model, appended to out. Nothing is appended when a value cannot be
+ * written (a delimiter inside it, a required value missing): the error
+ * names the set and the field. Values are written as the model has them;
+ * codes are not looked up.
+ */
+
+/* The envelope around the sets: ISA, GS (ST02 comes from the model, else counts from st_control). */
+typedef struct rcm_x12_envelope {
+    rcm_x12_delims delims;          /* defaults * : ^ ~ */
+    int newline;                    /* a '\n' after each segment terminator */
+    char sender_qual[3], sender_id[16];     /* ISA05/ISA06 (required) */
+    char receiver_qual[3], receiver_id[16]; /* ISA07/ISA08 (required) */
+    char gs_sender[16], gs_receiver[16];    /* GS02/GS03; default ISA06/ISA08 */
+    uint32_t isa_control;           /* ISA13/IEA02, 1..999999999 */
+    uint32_t gs_control;            /* GS06/GE02, 1..999999999 */
+    uint32_t st_control;            /* ST02 of a set whose model has none, counting on */
+    char usage;                     /* ISA15: 'P' (default) or 'T' */
+    rcm_date date;                  /* ISA09, GS04; required */
+    char time[5];                   /* HHMM; required */
+    int unbalanced_ok;              /* 835: write sets that do not balance (tests of readers) */
+} rcm_x12_envelope;
+
+/* Defaults: delimiters * : ^ ~, ZZ qualifiers, control numbers 1, usage P, no date. */
+RCM_API void rcm_x12_envelope_init(rcm_x12_envelope *e);
+
+/*
+ * 999: one set per acknowledged functional group: AK1, per set AK2, IK3
+ * (+ CTX), IK4 (+ CTX), IK5, then AK9. The writer writes what the model
+ * says (statuses, counts and codes are the caller's). RCM_EINVAL when a
+ * value cannot be written.
+ */
+RCM_API int rcm_x12_write_999(rcm_buf *out, const rcm_x12_envelope *env, const rcm_ack999 *acks,
+                              uint32_t n, rcm_error *err);
+
+/*
+ * 277CA: one set per model: BHT, HL 20 (NM1*PR, TRN, DTP 050/009), HL 21
+ * (NM1*41, TRN, STC, QTY 90/AA, AMT YU/YY), per provider HL 19 (NM1*85,
+ * TRN, STC, QTY QA/QC, AMT YU/YY) and per claim HL PT (NM1*QC, TRN, STC,
+ * REF 1K/D9/BLT, DTP*472, SVC lines with STC, REF*FJ, DTP*472). Claims go
+ * under the provider their index names (a claim with provider -1 goes
+ * under the first). RCM_EINVAL when a value cannot be written or a level
+ * has no data to write.
+ */
+RCM_API int rcm_x12_write_277ca(rcm_buf *out, const rcm_x12_envelope *env, const rcm_ack277 *sets,
+                                uint32_t n, rcm_error *err);
+
+/* One 835 transaction set to write: its header (with its PLBs) and its claims. */
+typedef struct rcm_remit_set {
+    const rcm_remit *remit;         /* BPR, TRN, CUR, REF, DTM*405, payer, payee, plb */
+    const rcm_remit_claim *claims;
+    uint32_t n_claims;
+} rcm_remit_set;
+
+/*
+ * 835: per set BPR, TRN, CUR, REF*EV/F2, DTM*405, N1*PR loop, N1*PE loop,
+ * then per claim (an LX whenever header_number changes) CLP, CAS, NM1, MIA,
+ * MOA, REF, DTM, AMT, QTY and its lines SVC, DTM, CAS, REF, AMT, QTY, LQ;
+ * then PLB (consecutive adjustments of one provider and date share a PLB,
+ * six at most) and SE. A set that does not balance (the rules of
+ * include/rcm/remit.h) is refused with RCM_EBALANCE naming the claim or
+ * line, unless env->unbalanced_ok. The totals in rcm_remit are not used.
+ */
+RCM_API int rcm_x12_write_835(rcm_buf *out, const rcm_x12_envelope *env, const rcm_remit_set *sets,
+                              uint32_t n, rcm_error *err);
 
 #endif
