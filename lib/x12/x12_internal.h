@@ -6,9 +6,6 @@
 #include <stdio.h>
 #include "../util/util.h"
 #include "rcm/x12.h"
-
-#endif
-
 #include "rcm/x12read.h"
 
 /*
@@ -41,3 +38,5 @@ int x12_bad_value(const rcm_x12_env *env, const rcm_x12_seg *seg, int el, int co
 int x12_cents(const rcm_x12_env *env, const rcm_x12_seg *seg, int el, int64_t *out, int *present);
 /* Parses a CCYYMMDD date element; reports a problem on bad input. */
 int x12_date(const rcm_x12_env *env, const rcm_x12_seg *seg, int el, rcm_date *out);
+
+#endif
