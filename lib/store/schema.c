@@ -350,7 +350,7 @@ const store_migration store_migrations[] = {
       " status TEXT NOT NULL,"
       " charge_cents BIGINT NOT NULL,"
       " dos_from INTEGER NOT NULL, dos_to INTEGER NOT NULL,"
-      " scrub_errors INTEGER NOT NULL,"   /* error findings when it was built */
+      " scrub_errors INTEGER NOT NULL,"   /* error findings when it was built (not counting coder overrides) */
       " coded_by TEXT NOT NULL,"
       " created_at BIGINT NOT NULL, created_by TEXT NOT NULL,"
       " batch_id INTEGER,"
@@ -600,6 +600,24 @@ const store_migration store_migrations[] = {
       " entity TEXT NOT NULL,"
       " entity_id BIGINT NOT NULL,"
       " detail TEXT NOT NULL);",
+      NULL },
+    /* 8 */
+    { "the ledger summary the reports keep",
+      /* Each claim's sums through ledger row ledger_sum_state.through_entry (the ledger is
+         append-only, so the rows after it are all that is new), the latest effective date among
+         them, and the ledger by effective date (rows to take back out for an earlier date). A
+         cache derived from the ledger, never the truth: only the reports write it (lib/cycle/ar.c),
+         and emptying both tables is always safe (the next report rebuilds them). */
+      "CREATE TABLE ledger_sum ("
+      " claim_id INTEGER NOT NULL PRIMARY KEY REFERENCES claim (claim_id),"
+      " charge_cents BIGINT NOT NULL, payer_paid_cents BIGINT NOT NULL, patient_paid_cents BIGINT NOT NULL,"
+      " contractual_cents BIGINT NOT NULL, writeoff_cents BIGINT NOT NULL,"
+      " payer_cents BIGINT NOT NULL, patient_cents BIGINT NOT NULL);"
+      "CREATE TABLE ledger_sum_state ("
+      " id INTEGER NOT NULL PRIMARY KEY,"
+      " through_entry BIGINT NOT NULL,"
+      " max_effective INTEGER);"
+      "CREATE INDEX ledger_effective ON ledger (effective);",
       NULL },
 };
 

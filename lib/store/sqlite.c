@@ -193,13 +193,14 @@ int rcm_store_open(rcm_store **out, const char *path, unsigned flags, rcm_error 
     sqlite3_extended_result_codes(st->db, 0);
     sqlite3_busy_timeout(st->db, STORE_BUSY_MS);
     /* journal_mode returns a row; exec ignores it. A read-only open keeps the file's mode.
-     * synchronous FULL: a committed posting survives a power loss, not only a crash. */
+     * synchronous FULL: a committed posting survives a power loss, not only a crash. A 64 MiB page
+     * cache keeps a large posting or claims build from rereading the file. */
     if (!(flags & RCM_STORE_READONLY) &&
         sqlite3_exec(st->db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL) != SQLITE_OK) {
         rc = store_sqlerr(st, err, "store: not a usable database");
         goto fail;
     }
-    if (sqlite3_exec(st->db, "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL",
+    if (sqlite3_exec(st->db, "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL; PRAGMA cache_size = -65536",
                      NULL, NULL, NULL) != SQLITE_OK) {
         rc = store_sqlerr(st, err, "store: not a usable database");
         goto fail;
