@@ -12,12 +12,20 @@
 typedef struct rcm_statement_report {
     long statements;
     int64_t total_cents;
+    long visits;            /* statement lines (a visit: an encounter and all its claims) */
+    long already;           /* patients whose statement of today was issued before, unchanged */
 } rcm_statement_report;
 
 /*
  * A statement for every patient with a balance after insurance (nothing
  * pending with a payer on those claims): recorded in the store, and written
- * to out_dir (when not NULL) as a text statement and a printable one.
+ * to out_dir (when not NULL; created 0700 when missing) as a text statement
+ * (STMT-<id>.txt) and a printable one (STMT-<id>.pdf), both mode 0600: they
+ * carry the patient's name and address. Due 30 days after the business
+ * date. A patient already sent a statement today for the same balance gets
+ * no new one (report->already). docs/metrics.md, "Statements", has the rules.
+ * Errors: RCM_ENOTFOUND (no practice), RCM_EIO (store, folder or files:
+ * nothing is recorded and no file is left then), RCM_ENOMEM.
  */
 RCM_API int rcm_statements(rcm_cycle *cy, const char *out_dir, rcm_statement_report *out, rcm_error *err);
 
@@ -31,7 +39,11 @@ typedef struct rcm_aging_row {
     long claims;
 } rcm_aging_row;
 
-/* AR aging on the cycle's business date; free(*out). */
+/*
+ * AR aging on the cycle's business date (ledger rows effective on or before
+ * it); free(*out). Rows sorted by key ("patient" last by payer); every
+ * grouping partitions the same total. Errors: RCM_EINVAL (by), RCM_EIO.
+ */
 RCM_API int rcm_ar_aging(rcm_cycle *cy, int by, rcm_aging_row **out, size_t *n, rcm_error *err);
 
 typedef struct rcm_worklist_item {
@@ -45,7 +57,10 @@ typedef struct rcm_worklist_item {
     int64_t score;          /* the order: higher first */
 } rcm_worklist_item;
 
-/* The AR follow-up worklist ordered by amount, age and deadlines; free(*out). */
+/*
+ * The AR follow-up worklist ordered by amount, age and deadlines (score
+ * formula in docs/metrics.md); free(*out). Errors: RCM_EIO, RCM_ENOMEM.
+ */
 RCM_API int rcm_ar_worklist(rcm_cycle *cy, rcm_worklist_item **out, size_t *n, rcm_error *err);
 
 enum { RCM_METRICS_TOTAL, RCM_METRICS_BY_PAYER, RCM_METRICS_BY_PROVIDER, RCM_METRICS_BY_CODER };
@@ -65,6 +80,11 @@ typedef struct rcm_metrics_row {
     int clean_claim_bp, first_pass_bp, denial_rate_bp, denial_dollar_bp;
     int net_collection_bp, gross_collection_bp, ar_over_90_bp;
     int64_t days_in_ar_x100; /* days in AR x 100, -1 when no charges */
+    /* the parts of the figures above */
+    int64_t adjudicated_charges_cents;  /* charges of the adjudicated claims (denial rate $ denominator) */
+    int64_t payer_payments_cents, patient_payments_cents;  /* payments_cents = their sum */
+    int64_t writeoff_cents;             /* written off (not contractual: not in the net collection rate) */
+    int64_t charges_90d_cents;          /* charges of the 90 days to the period end (days in AR) */
 } rcm_metrics_row;
 
 /* Denials by root cause or by CARC, and E/M level distribution, for the same query. */
@@ -75,12 +95,21 @@ typedef struct rcm_metrics_count {
 } rcm_metrics_count;
 
 typedef struct rcm_metrics {
+    rcm_date from, to;      /* the cohort asked for (RCM_DATE_NONE: open) */
+    rcm_date period_end;    /* the date AR is taken at: to, else the business date */
     rcm_metrics_row *rows;  /* one per group (one for RCM_METRICS_TOTAL) */
     size_t n_rows;
     rcm_metrics_count *by_root, *by_carc, *em;
     size_t n_by_root, n_by_carc, n_em;
 } rcm_metrics;
 
+/*
+ * The metrics of a date-of-service cohort (docs/metrics.md defines each one
+ * exactly). Rows sorted by key; by_root and by_carc by count (largest
+ * first), then key; em by NPI, then code. Release with
+ * rcm_metrics_release (a released or zeroed struct may be released again).
+ * Errors: RCM_EINVAL (bad query), RCM_EIO, RCM_ENOMEM.
+ */
 RCM_API int rcm_metrics_get(rcm_cycle *cy, const rcm_metrics_query *q, rcm_metrics *out, rcm_error *err);
 RCM_API void rcm_metrics_release(rcm_metrics *m);
 

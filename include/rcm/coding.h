@@ -27,7 +27,8 @@ typedef struct rcm_coding_line {
     char code[49];
     char mods[RCM_CLAIM_MAX_MODS][3];
     int64_t units_milli;                /* thousandths: 1000 = one unit */
-    uint8_t ptrs[RCM_CLAIM_MAX_PTR];    /* 1-based into dx, 0 = none */
+    uint8_t ptrs[RCM_CLAIM_MAX_PTR];    /* 1-based into dx, 0 = none (837I lines carry none) */
+    char rev_code[5];                   /* 837I: the revenue code (SV201), 4 digits; '' on 837P */
 } rcm_coding_line;
 
 /* An encounter's codes: diagnoses (first = principal, without the dot) and lines. */
@@ -80,10 +81,53 @@ typedef struct rcm_build_report {
     long claims, ready, held, lines;
     long secondary;         /* secondary claims built (rcm_cob_build) */
     int64_t charge_cents;
+    long uncovered;         /* signed-off encounters left without a claim: no coverage in force */
 } rcm_build_report;
 
-/* Builds claims from every signed-off encounter without one, in one transaction. */
+/*
+ * The coder's view of an encounter as JSON: "encounter" (the EHR's id),
+ * "encounter_id", "date", "kind", "status", "provider" (NPI), "payer" (the
+ * code of the primary coverage in force, '' when none), "documentation"
+ * (services, problems, note: the clinician's words as imported), "proposed"
+ * and "assigned" codes ({"dx": [...], "lines": [{"code", "mods", "units",
+ * "ptrs", "rev_code"}]}), "findings" (the scrubber's on the claim the
+ * assigned codes would produce, each with "overridden": the reason or
+ * null; [] before codes are assigned) and "overrides" (rule, line, reason,
+ * user). Never the patient's name or date of birth. The caller owns *out.
+ */
+RCM_API int rcm_coding_show(rcm_cycle *cy, int64_t encounter_id, json_t **out, rcm_error *err);
+
+/*
+ * Builds claims from every signed-off encounter without one, in one
+ * transaction: each to its primary coverage in force on the date of service
+ * (none: the encounter stays signed and a biller work item says so), the
+ * encounter then billed. The claim numbers are taken first, committed
+ * (never reused, skipped when unused): call it outside a transaction, or
+ * they are taken with the caller's.
+ */
 RCM_API int rcm_claims_build(rcm_cycle *cy, rcm_build_report *out, rcm_error *err);
+
+/* One claim as a list shows it. */
+typedef struct rcm_claim_item {
+    int64_t claim_id;
+    char claim_no[39];
+    char encounter[41];                 /* the EHR's id */
+    char payer[24];                     /* the payer's code */
+    char seq, kind, freq;               /* P/S/T, P/I, 1/7/8 */
+    char status[12];
+    rcm_date dos;                       /* the first date of service */
+    int64_t charge_cents;
+    int64_t balance_cents;              /* what the ledger says is owed on it, by anyone */
+    long errors;                        /* error findings when it was built */
+} rcm_claim_item;
+
+/*
+ * Claims in claim id order; status and payer (a code) filter when not NULL.
+ * free(*out). Errors: RCM_ENOTFOUND (no such payer), RCM_EINVAL (no such
+ * status), RCM_EIO.
+ */
+RCM_API int rcm_claims_list(rcm_cycle *cy, const char *status, const char *payer, rcm_claim_item **out,
+                            size_t *n, rcm_error *err);
 
 /* A claim by its claim number (CLM01), or "#N" for claim id N. RCM_ENOTFOUND when none. */
 RCM_API int rcm_claim_find(rcm_cycle *cy, const char *ref, int64_t *out, rcm_error *err);

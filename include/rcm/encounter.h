@@ -24,9 +24,10 @@
 #include "cycle.h"
 
 typedef struct rcm_import_report {
-    long records;           /* records read */
+    long records;           /* records read (practice file: the practice, providers, payers, fees, contracts) */
     long added, updated, unchanged;
-    long patients_added, coverages_added;
+    long patients_added, coverages_added;       /* encounter import only */
+    long patients_updated, coverages_updated;   /* encounter import only */
 } rcm_import_report;
 
 /* Errors: RCM_EIO, RCM_EFORMAT (located: file, line, field), RCM_ENOTFOUND (unknown payer or provider). */
@@ -38,5 +39,76 @@ RCM_API int rcm_encounter_find(rcm_cycle *cy, const char *ref, int64_t *out, rcm
 
 /* A payer by the practice's code for it (MCR, BCBS...). RCM_ENOTFOUND when none. */
 RCM_API int rcm_payer_find(rcm_cycle *cy, const char *code, int64_t *out, rcm_error *err);
+
+/* ---- reading back (rcm practice show, rcm encounter show) ---- */
+
+typedef struct rcm_practice_info {
+    int64_t practice_id;
+    char name[61], npi[11], tax_id[10], taxonomy[11];
+    char addr1[56], addr2[56], city[31], state[3], zip[10];
+    char contact[61], phone[11];
+    char submitter_id[81], submitter_name[61], receiver_id[81], receiver_name[61];
+    long providers, payers, fees, contracts, patients, encounters;   /* row counts */
+} rcm_practice_info;
+
+typedef struct rcm_provider_info {
+    int64_t provider_id;
+    char npi[11], last[61], first[36], middle[26], taxonomy[11], specialty[81];
+    int active;
+    long encounters;
+} rcm_provider_info;
+
+typedef struct rcm_payer_info {
+    int64_t payer_id;
+    char code[11], name[61], payer_ext_id[81], filing[3];
+    long timely_days, appeal_days;
+    char addr1[56], city[31], state[3], zip[10];
+    long contracts;             /* contracted allowed amounts on file */
+} rcm_payer_info;
+
+/*
+ * The store's practice with its row counts; its providers (by NPI) and
+ * payers (by code) as arrays the caller frees with free(). Errors:
+ * RCM_ENOTFOUND (no practice), RCM_EIO, RCM_ENOMEM.
+ */
+RCM_API int rcm_practice_get(rcm_cycle *cy, rcm_practice_info *out, rcm_error *err);
+RCM_API int rcm_provider_list(rcm_cycle *cy, rcm_provider_info **out, size_t *n, rcm_error *err);
+RCM_API int rcm_payer_list(rcm_cycle *cy, rcm_payer_info **out, size_t *n, rcm_error *err);
+
+/* A coverage as an encounter's patient holds it. */
+typedef struct rcm_coverage_info {
+    int64_t coverage_id;
+    char seq[2], payer[11], relation[3];
+    int64_t payer_id;
+} rcm_coverage_info;
+
+/*
+ * An encounter as stored. documentation and proposed are the compact JSON
+ * texts (docs/encounter-json.md, "As stored"), malloc'ed: release the
+ * struct with rcm_encounter_info_release. Patient data is limited to the
+ * MRN: names, date of birth and addresses are not read.
+ */
+typedef struct rcm_encounter_info {
+    int64_t encounter_id;
+    char ext_id[51];
+    char kind;                  /* 'P' or 'I' */
+    rcm_date dos, dos_to;
+    char pos[3], bill_type[4], prior_auth[51], status[8];
+    int64_t patient_id;
+    char mrn[31];
+    int64_t provider_id;
+    char provider_npi[11];
+    char referring_npi[11];
+    char source[300];           /* FILE:LINE it was imported from */
+    int64_t imported_at, coded_at, signed_at;   /* 0: not yet */
+    char coded_by[64], signed_by[64];
+    size_t n_coverages;
+    rcm_coverage_info coverages[3];
+    char *documentation, *proposed;
+} rcm_encounter_info;
+
+/* Errors: RCM_ENOTFOUND, RCM_EIO, RCM_ENOMEM. */
+RCM_API int rcm_encounter_get(rcm_cycle *cy, int64_t encounter_id, rcm_encounter_info *out, rcm_error *err);
+RCM_API void rcm_encounter_info_release(rcm_encounter_info *e);
 
 #endif

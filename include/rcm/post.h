@@ -33,6 +33,7 @@
 typedef struct rcm_post_report {
     int already;            /* every payment in the file was posted before */
     long sets, claims, matched, unmatched, reversals, lines;
+    long skipped;           /* sets skipped: their payment (TRN02 with its payer) was posted before */
     long denials;           /* denial rows written */
     long underpaid;         /* lines paid below the contract */
     long work_items;
@@ -57,6 +58,32 @@ typedef struct rcm_ledger_report {
 /* Returns 0 when it reconciles, RCM_EBALANCE (first problem in err and report) when not. */
 RCM_API int rcm_ledger_check(rcm_cycle *cy, rcm_ledger_report *out, rcm_error *err);
 
+/* One ledger row as `rcm ledger show` lists it. */
+typedef struct rcm_ledger_row {
+    int64_t entry_id;
+    int64_t claim_id;
+    int line_no;            /* 0: the claim as a whole */
+    int64_t payer_id;       /* 0: the patient */
+    char party[16];         /* the payer's code, or "patient" */
+    char kind[16];          /* charge payment adjustment transfer reversal ... */
+    char group_code[3], carc[6];
+    int64_t amount_cents;   /* added to what the party owes on the claim */
+    int64_t remit_id;       /* 0 when none */
+    int64_t reverses;       /* the entry it negates, 0 when none */
+    rcm_date effective;
+    int64_t at;
+    char user[64];
+    char memo[64];
+} rcm_ledger_row;
+
+/*
+ * The ledger rows of the claim numbered claim_no (CLM01), oldest first: an
+ * array the caller frees with free(). Errors: RCM_ENOTFOUND (no such claim),
+ * RCM_EIO, RCM_ENOMEM.
+ */
+RCM_API int rcm_ledger_rows(rcm_cycle *cy, const char *claim_no, rcm_ledger_row **out, size_t *n,
+                            rcm_error *err);
+
 /*
  * The denial routing table: the built-in table (docs/denials.md) until a
  * practice loads its own CSV (group,carc,rarc,route,root,denial,note; ''
@@ -65,5 +92,23 @@ RCM_API int rcm_ledger_check(rcm_cycle *cy, rcm_ledger_report *out, rcm_error *e
  */
 RCM_API int rcm_routes_load(rcm_cycle *cy, const char *path, long *rows, rcm_error *err);
 RCM_API int rcm_routes_reset(rcm_cycle *cy, rcm_error *err);
+
+/* One row of the routing table ('' matches anything). */
+typedef struct rcm_route_row {
+    char group_code[3];     /* CO OA PI PR */
+    char carc[6];
+    char rarc[8];
+    char route[8];          /* coder biller patient auto */
+    char root[20];
+    int denial;             /* 1: counts as a denial */
+    char note[128];
+} rcm_route_row;
+
+/*
+ * The table in effect, in its order: the practice's (*builtin 0) or the
+ * built-in one (*builtin 1). An array the caller frees with free().
+ * Errors: RCM_EIO, RCM_ENOMEM.
+ */
+RCM_API int rcm_routes_list(rcm_cycle *cy, rcm_route_row **out, size_t *n, int *builtin, rcm_error *err);
 
 #endif

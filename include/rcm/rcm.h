@@ -17,5 +17,12 @@
 #include "rules.h"
 #include "scrub.h"
 #include "cycle.h"
+#include "encounter.h"
+#include "coding.h"
+#include "submit.h"
+#include "post.h"
+#include "denial.h"
+#include "ar.h"
+#include "paysim.h"
 
 #endif

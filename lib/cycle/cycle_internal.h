@@ -130,6 +130,9 @@ typedef struct cycle_claim_new {
     char dx[RCM_CLAIM_MAX_DX][8];
     uint32_t n_lines;
     const cycle_line *lines;
+    /* CLM01 when the caller reserved it ("C" + 9 digits from cycle_counter_take "claim" before its
+       transaction); '': cycle_claim_create advances the "claim" counter inside the caller's transaction */
+    char claim_no[39];
 } cycle_claim_new;
 
 /*
