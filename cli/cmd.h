@@ -30,6 +30,20 @@ int cmd_ncci(int argc, char **argv);     /* cmd_ncci.c */
 int cmd_fee(int argc, char **argv);      /* cmd_fee.c */
 int cmd_rules(int argc, char **argv);    /* cmd_rules.c */
 int cmd_scrub(int argc, char **argv);    /* cmd_scrub.c */
+int cmd_submit(int argc, char **argv);   /* cmd_submit.c */
+int cmd_ack(int argc, char **argv);      /* cmd_ack.c */
+int cmd_practice(int argc, char **argv); /* cmd_practice.c */
+int cmd_encounter(int argc, char **argv); /* cmd_encounter.c */
+int cmd_ledger(int argc, char **argv);   /* cmd_ledger.c */
+int cmd_routes(int argc, char **argv);   /* cmd_routes.c */
+int cmd_demo(int argc, char **argv);     /* cmd_demo.c */
+int cmd_ar(int argc, char **argv);       /* cmd_ar.c */
+int cmd_metrics(int argc, char **argv);  /* cmd_metrics.c */
+int cmd_statements(int argc, char **argv); /* cmd_statements.c */
+int cmd_paysim(int argc, char **argv);   /* cmd_paysim.c */
+int cmd_denial(int argc, char **argv);   /* cmd_denial.c */
+int cmd_coding(int argc, char **argv);   /* cmd_coding.c */
+int cmd_claims(int argc, char **argv);   /* cmd_claims.c */
 
 /* x12 subcommands */
 int cmd_x12_check(int argc, char **argv);
@@ -37,5 +51,6 @@ int cmd_x12_json(int argc, char **argv);
 int cmd_x12_write(int argc, char **argv);
 /* era subcommands */
 int cmd_era_summary(int argc, char **argv);
+int cmd_era_post(int argc, char **argv);
 
 #endif

@@ -7,13 +7,21 @@
  * denied (CLP02 4), and whether it all balanced. Problems go to stderr as
  * located text. Memory is constant but for the two id lists: claims are
  * only counted, never kept, and the text path builds no JSON.
+ *
+ * rcm era post FILE [--json]: posts the 835 to the store in one transaction
+ * (rcm_era_post, docs/posting.md) and prints what it did. A payment posted
+ * before is said so (exit 0); a file that does not balance or read clean
+ * is refused whole with the reason (exit 2).
  */
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include "cmd.h"
+#include "cli_cycle.h"
+#include "rcm/post.h"
 
 static const cmd era_cmds[] = {
+    { "post", cmd_era_post, "post an 835 to the store: payments, adjustments, denials, reversals" },
     { "summary", cmd_era_summary, "totals, adjustments by group, reversals, denials, balancing" },
 };
 
@@ -277,4 +285,120 @@ int cmd_era_summary(int argc, char **argv)
     rcm_buf_release(&s.reversed.ids);
     rcm_buf_release(&s.denied.ids);
     return status;
+}
+
+/* ---- rcm era post ---- */
+
+static const char post_usage[] =
+    "usage: rcm era post [--json] [common options] FILE\n"
+    "  Posts the 835 remittance in FILE to the store, in one transaction:\n"
+    "  payments, contractual adjustments, patient responsibility, denials routed\n"
+    "  to the coder or the biller, reversals (CLP02 22), provider adjustments\n"
+    "  (PLB). Claims not found go to the poster's queue. A payment posted before\n"
+    "  (the same TRN02 from the same payer) is not posted again.\n"
+    "  --json        print one JSON object (money in integer cents)\n" CLI_CYCLE_HELP
+    "Exit: 0 posted or already posted, 2 refused (does not balance, unreadable)\n"
+    "or error: nothing was posted then. docs/posting.md explains each row.\n";
+
+static void post_money(const char *label, int64_t cents)
+{
+    char tmp[32];
+    rcm_cents_fmt(tmp, cents);
+    printf("  %-30s %14s\n", label, tmp);
+}
+
+static void post_count(const char *label, long n) { printf("  %-30s %14ld\n", label, n); }
+
+static void post_text(const char *file, const rcm_post_report *r)
+{
+    if (r->already) {
+        printf("already posted: every payment in %s was posted before; nothing changed\n", file);
+        return;
+    }
+    printf("posted %s\n", file);
+    post_count("transaction sets", r->sets);
+    if (r->skipped)
+        post_count("sets posted before (skipped)", r->skipped);
+    post_count("claims", r->claims);
+    post_count("matched", r->matched);
+    post_count("unmatched (poster's queue)", r->unmatched);
+    post_count("reversals", r->reversals);
+    post_count("service lines", r->lines);
+    post_money("paid (CLP04)", r->paid_cents);
+    post_money("adjusted (contractual, other)", r->adjusted_cents);
+    post_money("to patient responsibility", r->patient_cents);
+    post_money("denied, left open", r->denied_cents);
+    post_money("provider adjustments (PLB)", r->plb_cents);
+    post_count("denials", r->denials);
+    post_count("lines paid below contract", r->underpaid);
+    post_count("work items", r->work_items);
+}
+
+static int post_json(const char *file, const rcm_post_report *r)
+{
+    json_t *o = json_pack("{s:s, s:b, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:I, s:I, s:I, s:I, s:I, s:i, s:i, s:i}",
+                          "file", file, "already", r->already, "sets", (int)r->sets, "skipped", (int)r->skipped,
+                          "claims", (int)r->claims, "matched", (int)r->matched, "unmatched", (int)r->unmatched,
+                          "reversals", (int)r->reversals, "lines", (int)r->lines, "paid_cents",
+                          (json_int_t)r->paid_cents, "adjusted_cents", (json_int_t)r->adjusted_cents,
+                          "patient_cents", (json_int_t)r->patient_cents, "denied_cents",
+                          (json_int_t)r->denied_cents, "plb_cents", (json_int_t)r->plb_cents, "denials",
+                          (int)r->denials, "underpaid", (int)r->underpaid, "work_items", (int)r->work_items);
+    if (!o)
+        return -1;
+    int rc = json_dumpf(o, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    fputc('\n', stdout);
+    json_decref(o);
+    return rc;
+}
+
+int cmd_era_post(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        { "json", no_argument, NULL, 'j' },
+        { "help", no_argument, NULL, 'h' },
+        CLI_CYCLE_LONGOPTS,
+        { NULL, 0, NULL, 0 },
+    };
+    cli_cycle_opts co = { 0 };
+    int as_json = 0, o;
+    optind = 1;
+    while ((o = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
+        if (cli_cycle_option(&co, o, optarg))
+            continue;
+        switch (o) {
+        case 'j': as_json = 1; break;
+        case 'h': fputs(post_usage, stdout); return EXIT_CLEAN;
+        default: fputs(post_usage, stderr); return EXIT_UNREADABLE;
+        }
+    }
+    if (optind != argc - 1) {
+        fputs(post_usage, stderr);
+        return EXIT_UNREADABLE;
+    }
+    const char *file = argv[optind];
+    rcm_store *st = NULL;
+    rcm_cycle *cy = NULL;
+    int rc = cli_cycle_open(&st, &cy, &co);
+    if (rc != 0)
+        return rc;
+    rcm_error err;
+    memset(&err, 0, sizeof(err));
+    rcm_post_report rep;
+    if (rcm_era_post(cy, file, &rep, &err) < 0) {
+        cli_error(&err);
+        cli_cycle_close(st, cy);
+        return EXIT_UNREADABLE;
+    }
+    int prc = 0;
+    if (as_json)
+        prc = post_json(file, &rep);
+    else
+        post_text(file, &rep);
+    cli_cycle_close(st, cy);
+    if (prc < 0 || fflush(stdout) == EOF) {
+        fprintf(stderr, "rcm: cannot write the report\n");
+        return EXIT_UNREADABLE;
+    }
+    return EXIT_CLEAN;
 }

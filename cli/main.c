@@ -3,14 +3,28 @@
 #include "cmd.h"
 
 static const cmd top[] = {
+    { "ack", cmd_ack, "import 999, 277CA and TA1 acknowledgments: claims accepted or rejected" },
+    { "ar", cmd_ar, "AR aging by payer, patient or provider; the follow-up worklist" },
+    { "claims", cmd_claims, "build claims from signed-off encounters; list and show them; secondary claims" },
     { "code", cmd_code, "look up and search ICD-10-CM, HCPCS and CPT codes" },
-    { "era", cmd_era, "read 835 remittances (summary)" },
+    { "coding", cmd_coding, "the coder's queue: assign codes, override findings, sign off" },
+    { "demo", cmd_demo, "README command 1: the whole revenue cycle on the bundled demo data" },
+    { "denial", cmd_denial, "work denials: corrected claims, replacements, write-offs, appeals" },
+    { "encounter", cmd_encounter, "import encounters from the EHR and show one" },
+    { "era", cmd_era, "read 835 remittances (summary) and post them (post)" },
     { "fee", cmd_fee, "expected Medicare allowed amount from the fee schedule" },
     { "init", cmd_init, "create a store holding the bundled reference data" },
+    { "ledger", cmd_ledger, "prove the ledger reconciles; show a claim's rows and balances" },
+    { "metrics", cmd_metrics, "clean-claim, first-pass, denial and collection rates, days in AR, E/M levels" },
     { "ncci", cmd_ncci, "NCCI procedure-to-procedure and MUE edits among codes" },
+    { "paysim", cmd_paysim, "the payer simulator: answer an 837 with a 999, a 277CA and an 835" },
+    { "practice", cmd_practice, "import the practice's providers, payers, fees and contracts; show them" },
     { "refdata", cmd_refdata, "import reference data files and show what is loaded" },
+    { "routes", cmd_routes, "the denial routing table: show, load a practice's own, reset" },
     { "rules", cmd_rules, "check and test the practice's payer rules" },
     { "scrub", cmd_scrub, "check claims before submission: NCCI edits, code sets, duplicates, timely filing" },
+    { "statements", cmd_statements, "patient statements for balances after insurance (text and PDF)" },
+    { "submit", cmd_submit, "write the ready claims of a payer into an 837 batch; list batches" },
     { "x12", cmd_x12, "check, convert and write X12 5010 files" },
 };
 

@@ -1,0 +1,392 @@
+/*
+ * rcm claims: from signed-off encounters to claims (include/rcm/coding.h),
+ * and the secondary claims (include/rcm/denial.h).
+ *
+ *   rcm claims build [--json]                  every signed-off encounter into a claim
+ *   rcm claims list [--status S] [--payer P] [--json]
+ *   rcm claims show CLAIM [--json]             a claim, its lines, balances and findings
+ *   rcm claims secondary [--json]              claims to the secondary payers that are due
+ *
+ * CLAIM is the claim number (CLM01) or #N. Text output never names the
+ * patient; --json of show is the claim itself (docs/claim-json.md) with its
+ * cycle facts. Exit: 0 done, 2 bad arguments or an error.
+ */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cmd.h"
+#include "cli_cycle.h"
+#include "rcm/coding.h"
+#include "rcm/denial.h"
+#include "rcm/refdata.h"
+
+static int usage(const char *text, int rc)
+{
+    fputs(text, rc == EXIT_CLEAN ? stdout : stderr);
+    return rc;
+}
+
+static int print_json(json_t *o)
+{
+    if (!o)
+        return EXIT_UNREADABLE;
+    int rc = json_dumpf(o, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    fputc('\n', stdout);
+    json_decref(o);
+    return rc < 0 ? EXIT_UNREADABLE : EXIT_CLEAN;
+}
+
+static int done(int rc)
+{
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fputs("rcm: cannot write to standard output\n", stderr);
+        return EXIT_UNREADABLE;
+    }
+    return rc;
+}
+
+/* Parses the options every subcommand here takes (--json and the common ones); argc - optind must be nargs. */
+static int simple_opts(int argc, char **argv, const char *text, int nargs, cli_cycle_opts *co, int *json)
+{
+    static const struct option opts[] = {
+        { "json", no_argument, NULL, 'j' }, { "help", no_argument, NULL, 'h' }, CLI_CYCLE_LONGOPTS,
+        { NULL, 0, NULL, 0 },
+    };
+    int o;
+    optind = 1;
+    while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        if (cli_cycle_option(co, o, optarg))
+            continue;
+        switch (o) {
+        case 'j': *json = 1; break;
+        case 'h': return usage(text, EXIT_CLEAN) - 1;
+        default: return usage(text, EXIT_UNREADABLE);
+        }
+    }
+    if (argc - optind != nargs)
+        return usage(text, EXIT_UNREADABLE);
+    return 0;
+}
+
+static void print_report(const char *what, const rcm_build_report *r, int json)
+{
+    char amt[32];
+    rcm_cents_fmt(amt, r->charge_cents);
+    if (json) {
+        print_json(json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:s, s:I}", "encounters", (json_int_t)r->encounters,
+                             "claims", (json_int_t)r->claims, "secondary", (json_int_t)r->secondary, "ready",
+                             (json_int_t)r->ready, "held", (json_int_t)r->held, "lines", (json_int_t)r->lines,
+                             "charge", amt, "uncovered", (json_int_t)r->uncovered));
+        return;
+    }
+    if (r->claims)
+        printf("%s: %ld claim%s (%ld ready, %ld held for the biller), %ld line%s, charges %s\n", what, r->claims,
+               r->claims == 1 ? "" : "s", r->ready, r->held, r->lines, r->lines == 1 ? "" : "s", amt);
+    if (r->uncovered)
+        printf("%ld signed-off encounter%s without a coverage in force on the date of service: left signed off,"
+               " the biller has a work item\n", r->uncovered, r->uncovered == 1 ? "" : "s");
+}
+
+/* ---- build ---- */
+
+static const char build_usage[] =
+    "usage: rcm claims build [--json] [common options]\n"
+    "Turns every signed-off encounter into a claim to its primary payer (837P or 837I), charged\n"
+    "from the practice's fee schedule and scrubbed: a claim with an error for the biller is held\n"
+    "in the biller's queue, the others are ready to submit. An encounter without a primary\n"
+    "coverage in force on its date stays signed off, with a work item for the biller.\n"
+    "  --json        the report as one JSON object\n" CLI_CYCLE_HELP;
+
+static int claims_build(int argc, char **argv)
+{
+    cli_cycle_opts co = { 0 };
+    int json = 0, rc = simple_opts(argc, argv, build_usage, 0, &co, &json);
+    if (rc)
+        return rc < 0 ? EXIT_CLEAN : rc;
+    rcm_store *st = NULL;
+    rcm_cycle *cy = NULL;
+    if ((rc = cli_cycle_open(&st, &cy, &co)) != 0)
+        return rc;
+    rcm_error err;
+    memset(&err, 0, sizeof(err));
+    rcm_build_report rep;
+    if (rcm_claims_build(cy, &rep, &err) < 0) {
+        cli_error(&err);
+        rc = EXIT_UNREADABLE;
+    } else if (!json && !rep.claims && !rep.uncovered) {
+        printf("nothing to build: no signed-off encounter waits for a claim\n");
+    } else {
+        print_report("claims built", &rep, json);
+    }
+    cli_cycle_close(st, cy);
+    return done(rc);
+}
+
+/* ---- secondary ---- */
+
+static const char secondary_usage[] =
+    "usage: rcm claims secondary [--json] [common options]\n"
+    "Builds the claims to secondary payers that are due: the primary payer adjudicated the claim\n"
+    "and left a balance with a patient who has a secondary coverage in force. Each carries the\n"
+    "primary's adjudication (837 loops 2320/2430); the balance moves to the secondary payer.\n"
+    "  --json        the report as one JSON object\n" CLI_CYCLE_HELP;
+
+static int claims_secondary(int argc, char **argv)
+{
+    cli_cycle_opts co = { 0 };
+    int json = 0, rc = simple_opts(argc, argv, secondary_usage, 0, &co, &json);
+    if (rc)
+        return rc < 0 ? EXIT_CLEAN : rc;
+    rcm_store *st = NULL;
+    rcm_cycle *cy = NULL;
+    if ((rc = cli_cycle_open(&st, &cy, &co)) != 0)
+        return rc;
+    rcm_error err;
+    memset(&err, 0, sizeof(err));
+    rcm_build_report rep;
+    if (rcm_cob_build(cy, &rep, &err) < 0) {
+        cli_error(&err);
+        rc = EXIT_UNREADABLE;
+    } else if (!json && !rep.claims) {
+        printf("no secondary claim is due\n");
+    } else {
+        print_report("secondary claims built", &rep, json);
+    }
+    cli_cycle_close(st, cy);
+    return done(rc);
+}
+
+/* ---- list ---- */
+
+static const char list_usage[] =
+    "usage: rcm claims list [--status S] [--payer P] [--json] [common options]\n"
+    "The claims in claim number order, with their balance on the ledger.\n"
+    "  --status S    held, ready, submitted, accepted, rejected, paid, partial, denied, replaced,\n"
+    "                void or closed\n"
+    "  --payer P     the payer's code in the practice file\n"
+    "  --json        one JSON object per claim (JSON Lines)\n" CLI_CYCLE_HELP;
+
+static int claims_list(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        { "status", required_argument, NULL, 's' }, { "payer", required_argument, NULL, 'p' },
+        { "json", no_argument, NULL, 'j' },         { "help", no_argument, NULL, 'h' },
+        CLI_CYCLE_LONGOPTS,                         { NULL, 0, NULL, 0 },
+    };
+    cli_cycle_opts co = { 0 };
+    const char *status = NULL, *payer = NULL;
+    int json = 0, o;
+    optind = 1;
+    while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        if (cli_cycle_option(&co, o, optarg))
+            continue;
+        switch (o) {
+        case 's': status = optarg; break;
+        case 'p': payer = optarg; break;
+        case 'j': json = 1; break;
+        case 'h': return usage(list_usage, EXIT_CLEAN);
+        default: return usage(list_usage, EXIT_UNREADABLE);
+        }
+    }
+    if (optind != argc)
+        return usage(list_usage, EXIT_UNREADABLE);
+    rcm_store *st = NULL;
+    rcm_cycle *cy = NULL;
+    int rc = cli_cycle_open(&st, &cy, &co);
+    if (rc != 0)
+        return rc;
+    rcm_error err;
+    memset(&err, 0, sizeof(err));
+    rcm_claim_item *v = NULL;
+    size_t n = 0;
+    if (rcm_claims_list(cy, status, payer, &v, &n, &err) < 0) {
+        cli_error(&err);
+        cli_cycle_close(st, cy);
+        return EXIT_UNREADABLE;
+    }
+    if (!json && !n)
+        printf("no claims\n");
+    else if (!json)
+        printf("%-11s %-16s %-6s %-3s %-4s %-4s %-9s %-10s %10s %10s %s\n", "claim", "encounter", "payer", "seq",
+               "kind", "freq", "status", "date", "charge", "balance", "errors");
+    int64_t charge = 0, balance = 0;
+    for (size_t i = 0; i < n; i++) {
+        const rcm_claim_item *c = &v[i];
+        char day[11], amt[32], bal[32], seq[2] = { c->seq, 0 }, kind[2] = { c->kind, 0 }, freq[2] = { c->freq, 0 };
+        rcm_date_fmt(day, c->dos, 1);
+        rcm_cents_fmt(amt, c->charge_cents);
+        rcm_cents_fmt(bal, c->balance_cents);
+        charge += c->charge_cents;
+        balance += c->balance_cents;
+        if (json)
+            print_json(json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:I}", "claim_id",
+                                 (json_int_t)c->claim_id, "claim_no", c->claim_no, "encounter", c->encounter, "payer",
+                                 c->payer, "seq", seq, "kind", kind, "freq", freq, "status", c->status, "date", day,
+                                 "charge_cents", (json_int_t)c->charge_cents, "balance_cents",
+                                 (json_int_t)c->balance_cents, "errors", (json_int_t)c->errors));
+        else
+            printf("%-11s %-16s %-6s %-3s %-4s %-4s %-9s %-10s %10s %10s %ld\n", c->claim_no, c->encounter, c->payer,
+                   seq, kind, freq, c->status, day, amt, bal, c->errors);
+    }
+    if (!json && n) {
+        char amt[32], bal[32];
+        rcm_cents_fmt(amt, charge);
+        rcm_cents_fmt(bal, balance);
+        printf("%zu claim%s, charges %s, balance %s\n", n, n == 1 ? "" : "s", amt, bal);
+    }
+    free(v);
+    cli_cycle_close(st, cy);
+    return done(EXIT_CLEAN);
+}
+
+/* ---- show ---- */
+
+static const char show_usage[] =
+    "usage: rcm claims show CLAIM [--json] [common options]\n"
+    "A claim (its number or #N): payer, codes, lines, balances by party and the scrubber's\n"
+    "findings when it was built. The text names no patient.\n"
+    "  --json        the claim as claims JSON (docs/claim-json.md) with its cycle facts under \"cycle\"\n"
+    CLI_CYCLE_HELP;
+
+static const char *jstr(const json_t *o, const char *key)
+{
+    const char *s = json_string_value(json_object_get(o, key));
+    return s ? s : "";
+}
+
+static void print_money(const char *label, json_int_t cents)
+{
+    char amt[32];
+    rcm_cents_fmt(amt, (int64_t)cents);
+    printf("%s%s", label, amt);
+}
+
+/* Thousandths as the shortest decimal: 1000 "1", 1500 "1.5". */
+static void units_text(char out[32], json_int_t milli)
+{
+    int n = snprintf(out, 32, "%lld", (long long)(milli / 1000));
+    json_int_t f = milli % 1000;
+    if (f > 0 && n > 0 && n < 26) {
+        int digits = 3;
+        while (f % 10 == 0) {
+            f /= 10;
+            digits--;
+        }
+        snprintf(out + n, (size_t)(32 - n), ".%0*lld", digits, (long long)f);
+    }
+}
+
+static void print_claim(const json_t *j)
+{
+    const json_t *cy = json_object_get(j, "cycle");
+    printf("claim %s (#%lld)  status %s  payer %s (%s)  837%s  frequency %s\n", jstr(cy, "claim_no"),
+           (long long)json_integer_value(json_object_get(cy, "claim_id")), jstr(cy, "status"), jstr(cy, "payer"),
+           jstr(cy, "seq"), jstr(cy, "kind"), jstr(cy, "freq"));
+    printf("encounter %s  dates %s", jstr(cy, "encounter"), jstr(cy, "dos_from"));
+    if (strcmp(jstr(cy, "dos_to"), jstr(cy, "dos_from")) != 0)
+        printf(" to %s", jstr(cy, "dos_to"));
+    printf("  coded by %s\n", jstr(cy, "coded_by"));
+    if (*jstr(cy, "replaces"))
+        printf("replaces %s (REF*F8 %s)\n", jstr(cy, "replaces"), jstr(j, "original_ref"));
+    if (*jstr(cy, "follows"))
+        printf("secondary to %s\n", jstr(cy, "follows"));
+    print_money("charge ", json_integer_value(json_object_get(cy, "charge_cents")));
+    print_money("  balance ", json_integer_value(json_object_get(cy, "balance_cents")));
+    const char *key;
+    const json_t *v;
+    int first = 1;
+    json_object_foreach((json_t *)json_object_get(cy, "balances"), key, v) {
+        printf("%s%s ", first ? " (" : ", ", key);
+        print_money("", json_integer_value(v));
+        first = 0;
+    }
+    printf("%s\n", first ? "" : ")");
+    const json_t *dx = json_object_get(j, "dx"), *x;
+    size_t i;
+    printf("diagnoses:");
+    json_array_foreach(dx, i, x) {
+        const char *code = json_is_string(x) ? json_string_value(x) : jstr(x, "code");
+        char d[RCM_CODE_MAX];
+        rcm_code_icd10cm_display(d, code);
+        printf("%s %s", i ? "," : "", d);
+    }
+    printf("%s\n", json_array_size(dx) ? "" : " none");
+    printf("lines:\n");
+    json_array_foreach(json_object_get(j, "lines"), i, x) {
+        char code[64];
+        size_t k = (size_t)snprintf(code, sizeof(code), "%s", *jstr(x, "code") ? jstr(x, "code") : "-");
+        const json_t *m;
+        size_t q;
+        json_array_foreach(json_object_get(x, "mods"), q, m) {
+            if (k < sizeof(code))
+                k += (size_t)snprintf(code + k, sizeof(code) - k, "-%s", json_string_value(m));
+        }
+        json_int_t milli = json_integer_value(json_object_get(x, "units_milli"));
+        char amt[32], units[32];
+        rcm_cents_fmt(amt, (int64_t)json_integer_value(json_object_get(x, "charge_cents")));
+        units_text(units, milli);
+        printf("  %3zu  %-14s %5s unit%s %10s", i + 1, code, units, milli == 1000 ? " " : "s", amt);
+        if (*jstr(x, "revenue_code"))
+            printf("  revenue %s", jstr(x, "revenue_code"));
+        const json_t *ptrs = json_object_get(x, "dx_ptr");
+        if (json_array_size(ptrs)) {
+            printf("  dx");
+            json_array_foreach(ptrs, q, m)
+                printf("%s%lld", q ? "," : " ", (long long)json_integer_value(m));
+        }
+        printf("  %s\n", jstr(x, "from"));
+    }
+    const json_t *fs = json_object_get(cy, "findings");
+    if (!json_array_size(fs))
+        printf("findings: none\n");
+    else
+        printf("findings:\n");
+    json_array_foreach(fs, i, x) {
+        json_int_t line = json_integer_value(json_object_get(x, "line"));
+        char where[24];
+        if (line)
+            snprintf(where, sizeof(where), "line %lld", (long long)line);
+        else
+            snprintf(where, sizeof(where), "claim");
+        printf("  %-8s %-9s %-7s %-10s %s\n", jstr(x, "severity"), jstr(x, "rule"), jstr(x, "route"), where,
+               jstr(x, "message"));
+    }
+}
+
+static int claims_show(int argc, char **argv)
+{
+    cli_cycle_opts co = { 0 };
+    int json = 0, rc = simple_opts(argc, argv, show_usage, 1, &co, &json);
+    if (rc)
+        return rc < 0 ? EXIT_CLEAN : rc;
+    rcm_store *st = NULL;
+    rcm_cycle *cy = NULL;
+    if ((rc = cli_cycle_open(&st, &cy, &co)) != 0)
+        return rc;
+    rcm_error err;
+    memset(&err, 0, sizeof(err));
+    int64_t id = 0;
+    json_t *j = NULL;
+    if (rcm_claim_find(cy, argv[optind], &id, &err) < 0 || rcm_claim_show(cy, id, &j, &err) < 0) {
+        cli_error(&err);
+        rc = EXIT_UNREADABLE;
+    } else if (json) {
+        rc = print_json(j);
+    } else {
+        print_claim(j);
+        json_decref(j);
+    }
+    cli_cycle_close(st, cy);
+    return done(rc);
+}
+
+int cmd_claims(int argc, char **argv)
+{
+    static const cmd table[] = {
+        { "build", claims_build, "turn signed-off encounters into claims, scrubbed" },
+        { "list", claims_list, "claims by status and payer, with their balances" },
+        { "secondary", claims_secondary, "build the claims to secondary payers that are due" },
+        { "show", claims_show, "a claim: payer, codes, lines, balances, findings" },
+    };
+    return cmd_dispatch("rcm claims", table, sizeof(table) / sizeof(table[0]), argc - 1, argv + 1);
+}

@@ -1,0 +1,621 @@
+/*
+ * rcm coding: the coder's hand-off (include/rcm/coding.h).
+ *
+ *   rcm coding queue [--json]                  encounters waiting for a coder
+ *   rcm coding show ENC [--json]               documentation, proposed and assigned codes, findings
+ *   rcm coding assign ENC --proposed | --dx LIST --line SPEC...
+ *                                              assign codes; prints the scrubber's findings
+ *   rcm coding override ENC RULE [--line N] --reason TEXT
+ *   rcm coding signoff ENC                     refused while coder-routed errors are open
+ *
+ * ENC is the EHR's encounter id or #N. Exit: 0 done, 1 error findings
+ * (assign) or refused (signoff, override of a billed encounter), 2 bad
+ * arguments or an error.
+ */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cmd.h"
+#include "cli_cycle.h"
+#include "rcm/coding.h"
+#include "rcm/encounter.h"
+#include "rcm/refdata.h"
+
+static int usage(const char *text, int rc)
+{
+    fputs(text, rc == EXIT_CLEAN ? stdout : stderr);
+    return rc;
+}
+
+static int print_json(json_t *o)
+{
+    if (!o)
+        return EXIT_UNREADABLE;
+    int rc = json_dumpf(o, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    fputc('\n', stdout);
+    json_decref(o);
+    return rc < 0 ? EXIT_UNREADABLE : EXIT_CLEAN;
+}
+
+static int done(int rc)
+{
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fputs("rcm: cannot write to standard output\n", stderr);
+        return EXIT_UNREADABLE;
+    }
+    return rc;
+}
+
+/* The encounter id of ENC (its EHR id or #N); prints the error. */
+static int find_encounter(rcm_cycle *cy, const char *ref, int64_t *out)
+{
+    rcm_error err;
+    memset(&err, 0, sizeof(err));
+    if (rcm_encounter_find(cy, ref, out, &err) < 0) {
+        cli_error(&err);
+        return EXIT_UNREADABLE;
+    }
+    return 0;
+}
+
+static void print_finding(const rcm_finding *f, const char *overridden)
+{
+    char lines[64] = "claim";
+    size_t k = 0;
+    for (uint32_t i = 0; i < f->nlines && k < sizeof(lines); i++)
+        k += (size_t)snprintf(lines + k, sizeof(lines) - k, "%s%u", i ? "," : f->nlines > 1 ? "lines " : "line ",
+                              (unsigned)f->lines[i]);
+    printf("  %-8s %-9s %-7s %-10s %s\n", rcm_severity_name(f->severity), f->rule, rcm_route_name(f->route), lines,
+           f->message);
+    if (f->hint[0])
+        printf("      hint: %s\n", f->hint);
+    if (overridden)
+        printf("      overridden: %s\n", overridden);
+}
+
+static void print_summary(const rcm_findings *fl)
+{
+    printf("findings: %zu error%s, %zu warning%s, %zu info\n", fl->errors, fl->errors == 1 ? "" : "s", fl->warnings,
+           fl->warnings == 1 ? "" : "s", fl->infos);
+}
+
+/* ---- queue ---- */
+
+static const char queue_usage[] =
+    "usage: rcm coding queue [--json] [common options]\n"
+    "Encounters waiting for a coder (new or coded, not yet signed off), oldest date first.\n"
+    "  --json        one JSON object per encounter (JSON Lines)\n" CLI_CYCLE_HELP;
+
+static int coding_queue(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        { "json", no_argument, NULL, 'j' }, { "help", no_argument, NULL, 'h' }, CLI_CYCLE_LONGOPTS,
+        { NULL, 0, NULL, 0 },
+    };
+    cli_cycle_opts co = { 0 };
+    int json = 0, o;
+    optind = 1;
+    while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        if (cli_cycle_option(&co, o, optarg))
+            continue;
+        switch (o) {
+        case 'j': json = 1; break;
+        case 'h': return usage(queue_usage, EXIT_CLEAN);
+        default: return usage(queue_usage, EXIT_UNREADABLE);
+        }
+    }
+    if (optind != argc)
+        return usage(queue_usage, EXIT_UNREADABLE);
+    rcm_store *st = NULL;
+    rcm_cycle *cy = NULL;
+    int rc = cli_cycle_open(&st, &cy, &co);
+    if (rc != 0)
+        return rc;
+    rcm_error err;
+    memset(&err, 0, sizeof(err));
+    rcm_coding_item *q = NULL;
+    size_t n = 0;
+    if (rcm_coding_queue(cy, &q, &n, &err) < 0) {
+        cli_error(&err);
+        cli_cycle_close(st, cy);
+        return EXIT_UNREADABLE;
+    }
+    if (!json && !n)
+        printf("nothing to code\n");
+    else if (!json)
+        printf("%-16s %-10s %-10s  %-6s %3s %5s  %s\n", "encounter", "date", "provider", "status", "dx", "lines",
+               "proposed");
+    for (size_t i = 0; i < n; i++) {
+        char day[11];
+        rcm_date_fmt(day, q[i].dos, 1);
+        if (json)
+            print_json(json_pack("{s:s, s:I, s:s, s:s, s:s, s:i, s:i, s:b}", "encounter", q[i].ext_id,
+                                 "encounter_id", (json_int_t)q[i].encounter_id, "date", day, "provider",
+                                 q[i].provider_npi, "status", q[i].status, "dx", (int)q[i].n_dx, "lines",
+                                 (int)q[i].n_lines, "proposed", q[i].has_proposed));
+        else
+            printf("%-16s %-10s %-10s  %-6s %3u %5u  %s\n", q[i].ext_id, day, q[i].provider_npi, q[i].status,
+                   (unsigned)q[i].n_dx, (unsigned)q[i].n_lines, q[i].has_proposed ? "yes" : "no");
+    }
+    if (!json && n)
+        printf("%zu encounter%s to code\n", n, n == 1 ? "" : "s");
+    free(q);
+    cli_cycle_close(st, cy);
+    return done(EXIT_CLEAN);
+}
+
+/* ---- show ---- */
+
+static const char show_usage[] =
+    "usage: rcm coding show ENC [--json] [common options]\n"
+    "The coder's view of an encounter (its EHR id or #N): the clinician's documentation, the\n"
+    "proposed and assigned codes, the scrubber's findings on the assigned codes, the overrides.\n"
+    "  --json        one JSON object\n" CLI_CYCLE_HELP;
+
+/* "E11.65, I10; 99214-25 x1 -> 1,2; 36415 x1 -> 2" */
+static void print_codes(const char *label, const json_t *codes)
+{
+    printf("%s:", label);
+    const json_t *dx = json_object_get(codes, "dx"), *lines = json_object_get(codes, "lines"), *v;
+    size_t i;
+    if (!json_array_size(dx) && !json_array_size(lines)) {
+        printf(" none\n");
+        return;
+    }
+    printf(" dx");
+    json_array_foreach(dx, i, v) {
+        char d[RCM_CODE_MAX];
+        rcm_code_icd10cm_display(d, json_string_value(v));
+        printf("%s %s", i ? "," : "", d);
+    }
+    if (!json_array_size(dx))
+        printf(" none");
+    printf("\n");
+    json_array_foreach(lines, i, v) {
+        const json_t *m;
+        size_t k;
+        const char *code = json_string_value(json_object_get(v, "code"));
+        const char *rev = json_string_value(json_object_get(v, "rev_code"));
+        printf("  line %zu: %s", i + 1, code && *code ? code : "(no code)");
+        json_array_foreach(json_object_get(v, "mods"), k, m)
+            printf("-%s", json_string_value(m));
+        printf(" x%s", json_string_value(json_object_get(v, "units")));
+        if (json_array_size(json_object_get(v, "ptrs"))) {
+            printf(" dx");
+            json_array_foreach(json_object_get(v, "ptrs"), k, m)
+                printf("%s%lld", k ? "," : " ", (long long)json_integer_value(m));
+        }
+        if (rev && *rev)
+            printf(" revenue %s", rev);
+        printf("\n");
+    }
+}
+
+static void print_words(const char *label, const json_t *a)
+{
+    size_t i;
+    const json_t *v;
+    json_array_foreach(a, i, v)
+        printf("  %s: %s\n", label, json_string_value(v));
+}
+
+static void print_show(const json_t *o)
+{
+    const char *payer = json_string_value(json_object_get(o, "payer"));
+    printf("encounter %s (#%lld)  %s  %s  status %s  provider %s  payer %s\n",
+           json_string_value(json_object_get(o, "encounter")),
+           (long long)json_integer_value(json_object_get(o, "encounter_id")),
+           json_string_value(json_object_get(o, "date")),
+           strcmp(json_string_value(json_object_get(o, "kind")), "I") == 0 ? "837I" : "837P",
+           json_string_value(json_object_get(o, "status")), json_string_value(json_object_get(o, "provider")),
+           payer && *payer ? payer : "(none in force)");
+    const json_t *doc = json_object_get(o, "documentation");
+    printf("documentation:\n");
+    print_words("service", json_object_get(doc, "services"));
+    print_words("problem", json_object_get(doc, "problems"));
+    const char *note = json_string_value(json_object_get(doc, "note"));
+    if (note && *note)
+        printf("  note: %s\n", note);
+    print_codes("proposed", json_object_get(o, "proposed"));
+    print_codes("assigned", json_object_get(o, "assigned"));
+    const json_t *fs = json_object_get(o, "findings"), *f;
+    size_t i;
+    if (!json_array_size(fs))
+        printf("findings: none\n");
+    else
+        printf("findings:\n");
+    json_array_foreach(fs, i, f) {
+        rcm_finding x;
+        memset(&x, 0, sizeof(x));
+        snprintf(x.rule, sizeof(x.rule), "%s", json_string_value(json_object_get(f, "rule")));
+        const char *sev = json_string_value(json_object_get(f, "severity"));
+        x.severity = strcmp(sev, "error") == 0 ? RCM_SEV_ERROR : strcmp(sev, "warning") == 0 ? RCM_SEV_WARNING
+                                                                                            : RCM_SEV_INFO;
+        x.route = strcmp(json_string_value(json_object_get(f, "route")), "coder") == 0 ? RCM_ROUTE_CODER
+                                                                                        : RCM_ROUTE_BILLER;
+        size_t k;
+        const json_t *l;
+        json_array_foreach(json_object_get(f, "line"), k, l) {
+            if (x.nlines < RCM_FINDING_LINES)
+                x.lines[x.nlines++] = (uint32_t)json_integer_value(l);
+        }
+        snprintf(x.message, sizeof(x.message), "%s", json_string_value(json_object_get(f, "message")));
+        snprintf(x.hint, sizeof(x.hint), "%s", json_string_value(json_object_get(f, "hint")));
+        print_finding(&x, json_string_value(json_object_get(f, "overridden")));
+    }
+    const json_t *ovs = json_object_get(o, "overrides"), *ov;
+    json_array_foreach(ovs, i, ov) {
+        json_int_t line = json_integer_value(json_object_get(ov, "line"));
+        printf("override: %s %s%lld by %s: %s\n", json_string_value(json_object_get(ov, "rule")),
+               line ? "line " : "claim", line ? (long long)line : 0LL, json_string_value(json_object_get(ov, "user")),
+               json_string_value(json_object_get(ov, "reason")));
+    }
+}
+
+static int coding_show(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        { "json", no_argument, NULL, 'j' }, { "help", no_argument, NULL, 'h' }, CLI_CYCLE_LONGOPTS,
+        { NULL, 0, NULL, 0 },
+    };
+    cli_cycle_opts co = { 0 };
+    int json = 0, o;
+    optind = 1;
+    while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        if (cli_cycle_option(&co, o, optarg))
+            continue;
+        switch (o) {
+        case 'j': json = 1; break;
+        case 'h': return usage(show_usage, EXIT_CLEAN);
+        default: return usage(show_usage, EXIT_UNREADABLE);
+        }
+    }
+    if (optind != argc - 1)
+        return usage(show_usage, EXIT_UNREADABLE);
+    rcm_store *st = NULL;
+    rcm_cycle *cy = NULL;
+    int rc = cli_cycle_open(&st, &cy, &co);
+    if (rc != 0)
+        return rc;
+    int64_t enc = 0;
+    json_t *j = NULL;
+    rcm_error err;
+    memset(&err, 0, sizeof(err));
+    if ((rc = find_encounter(cy, argv[optind], &enc)) == 0 && rcm_coding_show(cy, enc, &j, &err) < 0) {
+        cli_error(&err);
+        rc = EXIT_UNREADABLE;
+    }
+    if (rc == 0 && json)
+        rc = print_json(j);
+    else if (rc == 0) {
+        print_show(j);
+        json_decref(j);
+    }
+    cli_cycle_close(st, cy);
+    return done(rc);
+}
+
+/* ---- assign ---- */
+
+static const char assign_usage[] =
+    "usage: rcm coding assign ENC --proposed [common options]\n"
+    "       rcm coding assign ENC --dx CODE[,CODE...] --line SPEC [--line SPEC...] [common options]\n"
+    "Replaces the encounter's codes and prints what the scrubber finds on the claim they make.\n"
+    "  --proposed    take the codes the EHR proposed\n"
+    "  --dx CODES    diagnoses in order, principal first, comma-separated, dots optional (repeatable)\n"
+    "  --line SPEC   a service line (repeatable): CODE:MODS:UNITS:PTRS:REV, MODS and PTRS\n"
+    "                comma-separated, every part after CODE optional: units 1, pointer 1 when\n"
+    "                there are diagnoses and no revenue code; REV the revenue code of an 837I line\n"
+    "                99214:25:1:1,2   36415::1:2   99283::1::0450\n"
+    "  --json        the findings as JSON Lines (docs/scrub.md)\n" CLI_CYCLE_HELP
+    "Exit: 0 no error findings, 1 error findings (the codes are stored), 2 bad arguments.\n";
+
+static void upcase(char *s)
+{
+    for (; *s; s++)
+        if (*s >= 'a' && *s <= 'z')
+            *s = (char)(*s - 'a' + 'A');
+}
+
+/* Adds the comma-separated diagnoses of s (dots dropped) to codes. */
+static int add_dx(rcm_coding *codes, const char *s)
+{
+    for (const char *p = s; *p;) {
+        size_t n = strcspn(p, ",");
+        char code[16];
+        size_t k = 0;
+        for (size_t i = 0; i < n; i++)
+            if (p[i] != '.' && p[i] != ' ') {
+                if (k == sizeof(code) - 1)
+                    break;
+                code[k++] = p[i];
+            }
+        code[k] = '\0';
+        upcase(code);
+        if (k) {
+            if (codes->n_dx >= RCM_CLAIM_MAX_DX || k >= sizeof(codes->dx[0])) {
+                fprintf(stderr, "rcm: --dx '%s': at most %d diagnoses of at most 7 characters\n", s,
+                        RCM_CLAIM_MAX_DX);
+                return EXIT_UNREADABLE;
+            }
+            memcpy(codes->dx[codes->n_dx++], code, k + 1);
+        }
+        p += n;
+        if (*p == ',')
+            p++;
+    }
+    return 0;
+}
+
+/* Copies the part into out (size with the NUL): 0, or -1 when too long. */
+static int part_copy(char *out, size_t size, const char *p)
+{
+    size_t n = strlen(p);
+    if (n >= size)
+        return -1;
+    memcpy(out, p, n + 1);
+    return 0;
+}
+
+/* One --line CODE:MODS:UNITS:PTRS:REV. */
+static int add_line(rcm_coding *codes, const char *spec, int *ptrs_given)
+{
+    if (codes->n_lines >= RCM_CODING_MAX_LINES) {
+        fprintf(stderr, "rcm: --line: at most %d lines\n", RCM_CODING_MAX_LINES);
+        return EXIT_UNREADABLE;
+    }
+    char buf[160];
+    if (part_copy(buf, sizeof(buf), spec) < 0)
+        goto bad;
+    char *part[5] = { buf, NULL, NULL, NULL, NULL };
+    int np = 1;
+    for (char *p = buf; *p; p++)
+        if (*p == ':') {
+            if (np == 5)
+                goto bad;
+            *p = '\0';
+            part[np++] = p + 1;
+        }
+    rcm_coding_line *l = &codes->lines[codes->n_lines];
+    memset(l, 0, sizeof(*l));
+    upcase(part[0]);
+    if (part_copy(l->code, sizeof(l->code), part[0]) < 0)
+        goto bad;
+    int m = 0;
+    for (char *p = part[1]; p && *p;) {
+        char *e = strchr(p, ',');
+        if (e)
+            *e = '\0';
+        upcase(p);
+        if (m == RCM_CLAIM_MAX_MODS || part_copy(l->mods[m++], sizeof(l->mods[0]), p) < 0)
+            goto bad;
+        p = e ? e + 1 : NULL;
+    }
+    l->units_milli = 1000;
+    if (part[2] && part[2][0] && rcm_milli_parse(&l->units_milli, rcm_str_c(part[2]), NULL) < 0)
+        goto bad;
+    int k = 0;
+    for (char *p = part[3]; p && *p;) {
+        char *end = NULL;
+        long v = strtol(p, &end, 10);
+        if (end == p || (*end && *end != ',') || v < 1 || v > 99 || k == RCM_CLAIM_MAX_PTR)
+            goto bad;
+        l->ptrs[k++] = (uint8_t)v;
+        p = *end ? end + 1 : NULL;
+    }
+    ptrs_given[codes->n_lines] = k > 0;
+    if (part[4] && part_copy(l->rev_code, sizeof(l->rev_code), part[4]) < 0)
+        goto bad;
+    codes->n_lines++;
+    return 0;
+bad:
+    fprintf(stderr, "rcm: --line '%s': not CODE:MODS:UNITS:PTRS:REV (99214:25:1:1,2)\n", spec);
+    return EXIT_UNREADABLE;
+}
+
+static int coding_assign(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        { "proposed", no_argument, NULL, 'p' }, { "dx", required_argument, NULL, 'x' },
+        { "line", required_argument, NULL, 'l' }, { "json", no_argument, NULL, 'j' },
+        { "help", no_argument, NULL, 'h' },     CLI_CYCLE_LONGOPTS,
+        { NULL, 0, NULL, 0 },
+    };
+    cli_cycle_opts co = { 0 };
+    rcm_coding *codes = calloc(1, sizeof(*codes));
+    int ptrs_given[RCM_CODING_MAX_LINES] = { 0 };
+    if (!codes) {
+        fputs("rcm: out of memory\n", stderr);
+        return EXIT_UNREADABLE;
+    }
+    int proposed = 0, json = 0, given = 0, o, rc = 0;
+    optind = 1;
+    while (rc == 0 && (o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        if (cli_cycle_option(&co, o, optarg))
+            continue;
+        switch (o) {
+        case 'p': proposed = 1; break;
+        case 'x': rc = add_dx(codes, optarg); given = 1; break;
+        case 'l': rc = add_line(codes, optarg, ptrs_given); given = 1; break;
+        case 'j': json = 1; break;
+        case 'h': free(codes); return usage(assign_usage, EXIT_CLEAN);
+        default: rc = usage(assign_usage, EXIT_UNREADABLE); break;
+        }
+    }
+    if (rc) {
+        free(codes);
+        return rc;
+    }
+    if (optind != argc - 1 || proposed == given) {
+        free(codes);
+        return usage(assign_usage, EXIT_UNREADABLE);
+    }
+    /* a professional line without pointers points at the principal diagnosis */
+    for (uint32_t i = 0; i < codes->n_lines; i++)
+        if (!ptrs_given[i] && !codes->lines[i].rev_code[0] && codes->n_dx)
+            codes->lines[i].ptrs[0] = 1;
+    rcm_store *st = NULL;
+    rcm_cycle *cy = NULL;
+    if ((rc = cli_cycle_open(&st, &cy, &co)) != 0) {
+        free(codes);
+        return rc;
+    }
+    rcm_findings fl;
+    rcm_findings_init(&fl);
+    rcm_error err;
+    memset(&err, 0, sizeof(err));
+    int64_t enc = 0;
+    if ((rc = find_encounter(cy, argv[optind], &enc)) != 0)
+        goto out;
+    if (proposed && rcm_coding_get(cy, enc, 1, codes, &err) < 0) {
+        cli_error(&err);
+        rc = EXIT_UNREADABLE;
+        goto out;
+    }
+    if (rcm_coding_assign(cy, enc, codes, &fl, &err) < 0) {
+        cli_error(&err);
+        rc = err.code == RCM_EDENIED ? EXIT_PROBLEMS : EXIT_UNREADABLE;
+        goto out;
+    }
+    if (json) {
+        for (size_t i = 0; i < fl.n; i++)
+            print_json(rcm_finding_to_json(&fl.v[i]));
+    } else {
+        printf("encounter %s coded: %u diagnos%s, %u line%s; ", argv[optind], (unsigned)codes->n_dx,
+               codes->n_dx == 1 ? "is" : "es", (unsigned)codes->n_lines, codes->n_lines == 1 ? "" : "s");
+        print_summary(&fl);
+        for (size_t i = 0; i < fl.n; i++)
+            print_finding(&fl.v[i], NULL);
+    }
+    rc = fl.errors ? EXIT_PROBLEMS : EXIT_CLEAN;
+out:
+    rcm_findings_release(&fl);
+    free(codes);
+    cli_cycle_close(st, cy);
+    return done(rc);
+}
+
+/* ---- override ---- */
+
+static const char override_usage[] =
+    "usage: rcm coding override ENC RULE [--line N] --reason TEXT [common options]\n"
+    "Answers a coder-routed finding (RULE on line N, or on the claim) with a reason, so that it\n"
+    "no longer blocks the sign-off. Codes that make the finding go away drop the override.\n"
+    "  --line N      the finding's (first) line; none: a claim-level finding\n"
+    "  --reason TEXT why the claim is right as coded (required)\n" CLI_CYCLE_HELP;
+
+static int coding_override(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        { "line", required_argument, NULL, 'l' }, { "reason", required_argument, NULL, 'r' },
+        { "help", no_argument, NULL, 'h' },       CLI_CYCLE_LONGOPTS,
+        { NULL, 0, NULL, 0 },
+    };
+    cli_cycle_opts co = { 0 };
+    const char *reason = NULL;
+    long line = 0;
+    int o;
+    optind = 1;
+    while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        if (cli_cycle_option(&co, o, optarg))
+            continue;
+        switch (o) {
+        case 'l': {
+            char *end = NULL;
+            line = strtol(optarg, &end, 10);
+            if (end == optarg || *end || line < 1 || line > 999) {
+                fprintf(stderr, "rcm: --line '%s': a line number, 1 to 999\n", optarg);
+                return EXIT_UNREADABLE;
+            }
+            break;
+        }
+        case 'r': reason = optarg; break;
+        case 'h': return usage(override_usage, EXIT_CLEAN);
+        default: return usage(override_usage, EXIT_UNREADABLE);
+        }
+    }
+    if (optind != argc - 2)
+        return usage(override_usage, EXIT_UNREADABLE);
+    rcm_store *st = NULL;
+    rcm_cycle *cy = NULL;
+    int rc = cli_cycle_open(&st, &cy, &co);
+    if (rc != 0)
+        return rc;
+    rcm_error err;
+    memset(&err, 0, sizeof(err));
+    int64_t enc = 0;
+    const char *rule = argv[optind + 1];
+    if ((rc = find_encounter(cy, argv[optind], &enc)) == 0) {
+        if (rcm_coding_override(cy, enc, rule, (uint32_t)line, reason, &err) < 0) {
+            cli_error(&err);
+            rc = err.code == RCM_EDENIED ? EXIT_PROBLEMS : EXIT_UNREADABLE;
+        } else if (line) {
+            printf("encounter %s: %s on line %ld overridden\n", argv[optind], rule, line);
+        } else {
+            printf("encounter %s: %s overridden\n", argv[optind], rule);
+        }
+    }
+    cli_cycle_close(st, cy);
+    return done(rc);
+}
+
+/* ---- signoff ---- */
+
+static const char signoff_usage[] =
+    "usage: rcm coding signoff ENC [common options]\n"
+    "Signs the encounter off for billing. Refused (exit 1, the blocking findings printed) while a\n"
+    "coder-routed error is neither fixed nor overridden.\n" CLI_CYCLE_HELP;
+
+static int coding_signoff(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        { "help", no_argument, NULL, 'h' }, CLI_CYCLE_LONGOPTS, { NULL, 0, NULL, 0 },
+    };
+    cli_cycle_opts co = { 0 };
+    int o;
+    optind = 1;
+    while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        if (cli_cycle_option(&co, o, optarg))
+            continue;
+        if (o == 'h')
+            return usage(signoff_usage, EXIT_CLEAN);
+        return usage(signoff_usage, EXIT_UNREADABLE);
+    }
+    if (optind != argc - 1)
+        return usage(signoff_usage, EXIT_UNREADABLE);
+    rcm_store *st = NULL;
+    rcm_cycle *cy = NULL;
+    int rc = cli_cycle_open(&st, &cy, &co);
+    if (rc != 0)
+        return rc;
+    rcm_findings fl;
+    rcm_findings_init(&fl);
+    rcm_error err;
+    memset(&err, 0, sizeof(err));
+    int64_t enc = 0;
+    if ((rc = find_encounter(cy, argv[optind], &enc)) == 0) {
+        if (rcm_coding_signoff(cy, enc, &fl, &err) < 0) {
+            for (size_t i = 0; i < fl.n; i++)
+                print_finding(&fl.v[i], NULL);
+            cli_error(&err);
+            rc = err.code == RCM_EDENIED ? EXIT_PROBLEMS : EXIT_UNREADABLE;
+        } else {
+            printf("encounter %s signed off by %s\n", argv[optind], rcm_cycle_user(cy));
+        }
+    }
+    rcm_findings_release(&fl);
+    cli_cycle_close(st, cy);
+    return done(rc);
+}
+
+int cmd_coding(int argc, char **argv)
+{
+    static const cmd table[] = {
+        { "assign", coding_assign, "assign an encounter's codes; print the scrubber's findings" },
+        { "override", coding_override, "override a coder-routed finding with a reason" },
+        { "queue", coding_queue, "encounters waiting for a coder" },
+        { "show", coding_show, "documentation, proposed and assigned codes, findings of an encounter" },
+        { "signoff", coding_signoff, "sign an encounter off for billing" },
+    };
+    return cmd_dispatch("rcm coding", table, sizeof(table) / sizeof(table[0]), argc - 1, argv + 1);
+}

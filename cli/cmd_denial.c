@@ -1,0 +1,596 @@
+/*
+ * rcm denial: working denials after posting (docs/denials-workflow.md).
+ *
+ *   rcm denial list [--route coder|biller] [--all] [--json]
+ *   rcm denial correct CLAIM --dx CODE[,CODE...] --line CODE:MODS:UNITS:PTRS:REV ...
+ *   rcm denial rebill CLAIM [--note TEXT]
+ *   rcm denial writeoff ID --reason TEXT
+ *   rcm denial appeal ID [--note TEXT]
+ *   rcm denial appeal-close APPEAL won|lost|withdrawn
+ *
+ * Exit 0 done, 1 refused (the denial's or claim's state, or coder-routed
+ * errors left in a correction), 2 bad arguments or an error.
+ */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <jansson.h>
+#include "cmd.h"
+#include "cli_cycle.h"
+#include "rcm/denial.h"
+
+static int denial_list(int argc, char **argv);
+static int denial_correct(int argc, char **argv);
+static int denial_rebill(int argc, char **argv);
+static int denial_writeoff(int argc, char **argv);
+static int denial_appeal(int argc, char **argv);
+static int denial_appeal_close(int argc, char **argv);
+
+static const cmd denial_cmds[] = {
+    { "appeal", denial_appeal, "file an appeal of a denial (its deadline from the payer's appeal days)" },
+    { "appeal-close", denial_appeal_close, "record an appeal's outcome: won, lost or withdrawn" },
+    { "correct", denial_correct, "the coder's corrected codes: a replacement claim (frequency 7, REF*F8)" },
+    { "list", denial_list, "denials by route and status, with their appeal deadlines" },
+    { "rebill", denial_rebill, "a replacement claim with the same codes after a billing fix" },
+    { "writeoff", denial_writeoff, "write a denied amount off (a reason is required)" },
+};
+
+int cmd_denial(int argc, char **argv)
+{
+    return cmd_dispatch("rcm denial", denial_cmds, sizeof(denial_cmds) / sizeof(denial_cmds[0]), argc - 1,
+                        argv + 1);
+}
+
+/* The exit status of a library failure: refused (1) or an error (2). */
+static int fail(const rcm_error *err)
+{
+    cli_error(err);
+    return err->code == RCM_EDENIED ? EXIT_PROBLEMS : EXIT_UNREADABLE;
+}
+
+static int usage(const char *text, int rc)
+{
+    fputs(text, rc ? stderr : stdout);
+    return rc;
+}
+
+/* A positive integer id argument. */
+static int parse_id(int64_t *out, const char *what, const char *s)
+{
+    char *end = NULL;
+    long long v = strtoll(s, &end, 10);
+    if (!*s || *end || v <= 0) {
+        fprintf(stderr, "rcm: %s '%s': not an id\n", what, s);
+        return EXIT_UNREADABLE;
+    }
+    *out = v;
+    return 0;
+}
+
+static int find_claim(rcm_cycle *cy, const char *ref, int64_t *out)
+{
+    rcm_error err;
+    memset(&err, 0, sizeof(err));
+    if (rcm_claim_find(cy, ref, out, &err) < 0) {
+        cli_error(&err);
+        return EXIT_UNREADABLE;
+    }
+    return 0;
+}
+
+/* ---- list ---- */
+
+static const char list_usage[] =
+    "usage: rcm denial list [--route coder|biller] [--all] [--json] [options]\n"
+    "The open denials (--all: every one), oldest first, with the payer's appeal deadline.\n"
+    "  --route R     only those routed to R (coder or biller)\n"
+    "  --all         every status: open corrected appealed written-off resolved\n"
+    "  --json        a JSON array\n" CLI_CYCLE_HELP;
+
+static json_t *denial_json(const rcm_denial *d)
+{
+    char amount[32], dl[16] = "";
+    rcm_cents_fmt(amount, d->amount_cents);
+    if (d->deadline != RCM_DATE_NONE)
+        rcm_date_fmt(dl, d->deadline, 1);
+    return json_pack("{s:I, s:s, s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "denial", (json_int_t)d->denial_id,
+                     "claim", d->claim_no, "line", (json_int_t)d->line_no, "code", d->code, "group", d->group,
+                     "carc", d->carc, "rarc", d->rarc, "amount", amount, "route", d->route, "root", d->root,
+                     "status", d->status, "deadline", dl);
+}
+
+static int denial_list(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        { "route", required_argument, NULL, 'r' }, { "all", no_argument, NULL, 'a' },
+        { "json", no_argument, NULL, 'j' },         { "help", no_argument, NULL, 'h' },
+        CLI_CYCLE_LONGOPTS,                         { NULL, 0, NULL, 0 },
+    };
+    cli_cycle_opts co = { 0 };
+    const char *route = NULL;
+    int all = 0, as_json = 0, o;
+    optind = 1;
+    while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        if (cli_cycle_option(&co, o, optarg))
+            continue;
+        switch (o) {
+        case 'r': route = optarg; break;
+        case 'a': all = 1; break;
+        case 'j': as_json = 1; break;
+        case 'h': return usage(list_usage, EXIT_CLEAN);
+        default: return usage(list_usage, EXIT_UNREADABLE);
+        }
+    }
+    if (optind != argc)
+        return usage(list_usage, EXIT_UNREADABLE);
+    if (route && strcmp(route, "coder") != 0 && strcmp(route, "biller") != 0) {
+        fprintf(stderr, "rcm: --route '%s': coder or biller\n", route);
+        return EXIT_UNREADABLE;
+    }
+    rcm_store *st = NULL;
+    rcm_cycle *cy = NULL;
+    int rc = cli_cycle_open(&st, &cy, &co);
+    if (rc)
+        return rc;
+    rcm_error err;
+    memset(&err, 0, sizeof(err));
+    rcm_denial *v = NULL;
+    size_t n = 0;
+    if (rcm_denial_list(cy, route, !all, &v, &n, &err) < 0) {
+        rc = fail(&err);
+        goto done;
+    }
+    if (as_json) {
+        json_t *arr = json_array();
+        for (size_t i = 0; arr && i < n; i++)
+            json_array_append_new(arr, denial_json(&v[i]));
+        char *s = arr ? json_dumps(arr, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
+        if (s)
+            printf("%s\n", s);
+        else
+            rc = EXIT_UNREADABLE;
+        free(s);
+        json_decref(arr);
+        goto done;
+    }
+    printf("%-6s %-12s %4s %-6s %-7s %-6s %10s %-6s %-17s %-11s %s\n", "id", "claim", "line", "code", "adj",
+           "rarc", "amount", "route", "root", "status", "deadline");
+    int64_t total = 0;
+    for (size_t i = 0; i < n; i++) {
+        const rcm_denial *d = &v[i];
+        char amount[32], dl[16] = "-", adj[16];
+        rcm_cents_fmt(amount, d->amount_cents);
+        if (d->deadline != RCM_DATE_NONE)
+            rcm_date_fmt(dl, d->deadline, 1);
+        snprintf(adj, sizeof(adj), "%s-%s", d->group, d->carc);
+        printf("%-6lld %-12s %4u %-6s %-7s %-6s %10s %-6s %-17s %-11s %s\n", (long long)d->denial_id, d->claim_no,
+               (unsigned)d->line_no, d->code[0] ? d->code : "-", adj, d->rarc[0] ? d->rarc : "-", amount, d->route,
+               d->root, d->status, dl);
+        total += d->amount_cents;
+    }
+    char t[32];
+    rcm_cents_fmt(t, total);
+    printf("%zu denial%s, %s\n", n, n == 1 ? "" : "s", t);
+done:
+    free(v);
+    cli_cycle_close(st, cy);
+    return rc;
+}
+
+/* ---- correct ---- */
+
+static const char correct_usage[] =
+    "usage: rcm denial correct CLAIM --dx CODE[,CODE...] --line SPEC [--line SPEC...] [options]\n"
+    "The coder's codes for a claim with an open coder-routed denial: a replacement claim\n"
+    "(frequency 7, REF*F8 = the payer's claim number), scrubbed; coder-routed errors refuse it.\n"
+    "CLAIM is the claim number (CLM01) or #ID.\n"
+    "  --dx CODES    diagnoses in order, principal first, comma-separated, dots optional (repeatable)\n"
+    "  --line SPEC   a service line (repeatable), as rcm coding assign reads it: CODE:MODS:UNITS:PTRS:REV,\n"
+    "                MODS and PTRS comma-separated, every part after CODE optional: units 1, pointer 1\n"
+    "                when there are diagnoses and no revenue code; REV the revenue code of an 837I line\n"
+    "                99214:25:1:1,2   93000::1:1\n" CLI_CYCLE_HELP
+    "Exit: 0 the replacement was created, 1 refused (its findings are printed), 2 bad arguments.\n";
+
+static void upcase(char *s)
+{
+    for (; *s; s++)
+        if (*s >= 'a' && *s <= 'z')
+            *s = (char)(*s - 'a' + 'A');
+}
+
+/* Adds the comma-separated diagnoses of s (dots dropped) to codes. */
+static int add_dx(rcm_coding *codes, const char *s)
+{
+    const char *p = s;
+    while (*p) {
+        const char *e = strchr(p, ',');
+        size_t n = e ? (size_t)(e - p) : strlen(p);
+        char code[16];
+        size_t k = 0;
+        for (size_t i = 0; i < n; i++)
+            if (p[i] != '.' && p[i] != ' ' && k < sizeof(code) - 1)
+                code[k++] = p[i];
+        code[k] = '\0';
+        upcase(code);
+        if (k) {
+            if (codes->n_dx >= RCM_CLAIM_MAX_DX || k >= sizeof(codes->dx[0])) {
+                fprintf(stderr, "rcm: --dx '%s': too many diagnoses or too long a code\n", s);
+                return EXIT_UNREADABLE;
+            }
+            memcpy(codes->dx[codes->n_dx++], code, k + 1);
+        }
+        if (!e)
+            break;
+        p = e + 1;
+    }
+    return 0;
+}
+
+/* One --line CODE:MODS:UNITS:PTRS[:REV] into codes (the syntax of rcm coding assign). */
+static int add_line(rcm_coding *codes, const char *spec, int *ptrs_given)
+{
+    if (codes->n_lines >= RCM_CODING_MAX_LINES) {
+        fprintf(stderr, "rcm: --line: at most %d lines\n", RCM_CODING_MAX_LINES);
+        return EXIT_UNREADABLE;
+    }
+    char buf[128];
+    if (strlen(spec) >= sizeof(buf)) {
+        fprintf(stderr, "rcm: --line '%s': too long\n", spec);
+        return EXIT_UNREADABLE;
+    }
+    memcpy(buf, spec, strlen(spec) + 1);
+    char *part[5] = { buf, NULL, NULL, NULL, NULL };
+    int np = 1;
+    for (char *p = buf; *p; p++)
+        if (*p == ':') {
+            if (np == 5)
+                goto bad;
+            *p = '\0';
+            part[np++] = p + 1;
+        }
+    rcm_coding_line *l = &codes->lines[codes->n_lines];
+    memset(l, 0, sizeof(*l));
+    upcase(part[0]);
+    if (!part[0][0] || strlen(part[0]) >= sizeof(l->code))
+        goto bad;
+    memcpy(l->code, part[0], strlen(part[0]) + 1);
+    if (part[1] && part[1][0]) {
+        int m = 0;
+        for (char *p = part[1]; p && *p;) {
+            char *e = strchr(p, ',');
+            if (e)
+                *e = '\0';
+            upcase(p);
+            if (m == RCM_CLAIM_MAX_MODS || strlen(p) >= sizeof(l->mods[0]))
+                goto bad;
+            memcpy(l->mods[m++], p, strlen(p) + 1);
+            p = e ? e + 1 : NULL;
+        }
+    }
+    l->units_milli = 1000;
+    if (part[2] && part[2][0]) {
+        const char *why = NULL;
+        rcm_str u = { part[2], strlen(part[2]) };
+        if (rcm_milli_parse(&l->units_milli, u, &why) < 0)
+            goto bad;
+    }
+    if (part[3] && part[3][0]) {
+        int k = 0;
+        for (char *p = part[3]; p && *p;) {
+            char *end = NULL;
+            long v = strtol(p, &end, 10);
+            if (end == p || (*end && *end != ',') || v < 1 || v > 99 || k == RCM_CLAIM_MAX_PTR)
+                goto bad;
+            l->ptrs[k++] = (uint8_t)v;
+            p = *end ? end + 1 : NULL;
+        }
+    }
+    ptrs_given[codes->n_lines] = l->ptrs[0] != 0;
+    if (part[4] && part[4][0]) {
+        if (strlen(part[4]) >= sizeof(l->rev_code))
+            goto bad;
+        memcpy(l->rev_code, part[4], strlen(part[4]) + 1);
+    }
+    codes->n_lines++;
+    return 0;
+bad:
+    fprintf(stderr, "rcm: --line '%s': not CODE:MODS:UNITS:PTRS:REV (99214:25:1:1,2)\n", spec);
+    return EXIT_UNREADABLE;
+}
+
+static void print_finding(const rcm_finding *f)
+{
+    char lines[64] = "claim";
+    size_t k = 0;
+    for (uint32_t i = 0; i < f->nlines && k < sizeof(lines); i++)
+        k += (size_t)snprintf(lines + k, sizeof(lines) - k, "%s%u", i ? "," : f->nlines > 1 ? "lines " : "line ",
+                              (unsigned)f->lines[i]);
+    printf("  %-8s %-9s %-7s %-10s %s\n", rcm_severity_name(f->severity), f->rule, rcm_route_name(f->route), lines,
+           f->message);
+    if (f->hint[0])
+        printf("      hint: %s\n", f->hint);
+}
+
+static int claim_no_of(rcm_cycle *cy, int64_t id, char *out, size_t outsz)
+{
+    rcm_error err;
+    memset(&err, 0, sizeof(err));
+    json_t *j = NULL;
+    snprintf(out, outsz, "#%lld", (long long)id);
+    if (rcm_claim_show(cy, id, &j, &err) < 0)
+        return 0;
+    const char *no = json_string_value(json_object_get(j, "id"));
+    if (no)
+        snprintf(out, outsz, "%s", no);
+    json_decref(j);
+    return 0;
+}
+
+static int denial_correct(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        { "dx", required_argument, NULL, 'x' }, { "line", required_argument, NULL, 'l' },
+        { "help", no_argument, NULL, 'h' },     CLI_CYCLE_LONGOPTS,
+        { NULL, 0, NULL, 0 },
+    };
+    cli_cycle_opts co = { 0 };
+    rcm_coding *codes = calloc(1, sizeof(*codes));
+    int ptrs_given[RCM_CODING_MAX_LINES] = { 0 };
+    if (!codes) {
+        fputs("rcm: out of memory\n", stderr);
+        return EXIT_UNREADABLE;
+    }
+    int o, rc = 0;
+    optind = 1;
+    while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        if (cli_cycle_option(&co, o, optarg))
+            continue;
+        switch (o) {
+        case 'x': rc = add_dx(codes, optarg); break;
+        case 'l': rc = add_line(codes, optarg, ptrs_given); break;
+        case 'h': free(codes); return usage(correct_usage, EXIT_CLEAN);
+        default: free(codes); return usage(correct_usage, EXIT_UNREADABLE);
+        }
+        if (rc) {
+            free(codes);
+            return rc;
+        }
+    }
+    if (optind != argc - 1) {
+        free(codes);
+        return usage(correct_usage, EXIT_UNREADABLE);
+    }
+    /* as rcm coding assign: a professional line without pointers points at the principal diagnosis */
+    for (uint32_t i = 0; i < codes->n_lines; i++)
+        if (!ptrs_given[i] && !codes->lines[i].rev_code[0] && codes->n_dx)
+            codes->lines[i].ptrs[0] = 1;
+    rcm_store *st = NULL;
+    rcm_cycle *cy = NULL;
+    if ((rc = cli_cycle_open(&st, &cy, &co)) != 0) {
+        free(codes);
+        return rc;
+    }
+    rcm_findings f;
+    rcm_findings_init(&f);
+    rcm_error err;
+    memset(&err, 0, sizeof(err));
+    int64_t claim = 0, fixed = 0;
+    if ((rc = find_claim(cy, argv[optind], &claim)) != 0)
+        goto done;
+    int lrc = rcm_denial_correct(cy, claim, codes, &f, &fixed, &err);
+    if (f.n)
+        printf("findings: %zu error%s, %zu warning%s, %zu info\n", f.errors, f.errors == 1 ? "" : "s", f.warnings,
+               f.warnings == 1 ? "" : "s", f.infos);
+    for (size_t i = 0; i < f.n; i++)
+        print_finding(&f.v[i]);
+    if (lrc < 0) {
+        rc = fail(&err);
+        goto done;
+    }
+    char no[48];
+    claim_no_of(cy, fixed, no, sizeof(no));
+    printf("corrected claim %s replaces %s: the biller submits it\n", no, argv[optind]);
+done:
+    rcm_findings_release(&f);
+    free(codes);
+    cli_cycle_close(st, cy);
+    return rc;
+}
+
+/* ---- rebill ---- */
+
+static const char rebill_usage[] =
+    "usage: rcm denial rebill CLAIM [--note TEXT] [options]\n"
+    "After a billing fix, a replacement claim (frequency 7, REF*F8) with the same codes;\n"
+    "the claim's open biller-routed denials become corrected.\n" CLI_CYCLE_HELP;
+
+static int denial_rebill(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        { "note", required_argument, NULL, 'n' }, { "help", no_argument, NULL, 'h' },
+        CLI_CYCLE_LONGOPTS,                       { NULL, 0, NULL, 0 },
+    };
+    cli_cycle_opts co = { 0 };
+    const char *note = NULL;
+    int o, rc;
+    optind = 1;
+    while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        if (cli_cycle_option(&co, o, optarg))
+            continue;
+        switch (o) {
+        case 'n': note = optarg; break;
+        case 'h': return usage(rebill_usage, EXIT_CLEAN);
+        default: return usage(rebill_usage, EXIT_UNREADABLE);
+        }
+    }
+    if (optind != argc - 1)
+        return usage(rebill_usage, EXIT_UNREADABLE);
+    rcm_store *st = NULL;
+    rcm_cycle *cy = NULL;
+    if ((rc = cli_cycle_open(&st, &cy, &co)) != 0)
+        return rc;
+    rcm_error err;
+    memset(&err, 0, sizeof(err));
+    int64_t claim = 0, fixed = 0;
+    if ((rc = find_claim(cy, argv[optind], &claim)) == 0) {
+        if (rcm_denial_rebill(cy, claim, note, &fixed, &err) < 0) {
+            rc = fail(&err);
+        } else {
+            char no[48];
+            claim_no_of(cy, fixed, no, sizeof(no));
+            printf("replacement claim %s replaces %s: the biller submits it\n", no, argv[optind]);
+        }
+    }
+    cli_cycle_close(st, cy);
+    return rc;
+}
+
+/* ---- writeoff ---- */
+
+static const char writeoff_usage[] =
+    "usage: rcm denial writeoff ID --reason TEXT [options]\n"
+    "Writes the denied amount off the payer's balance (ID: the denial's id in 'rcm denial list').\n"
+    "  --reason TEXT  why (required; kept in the ledger and the audit trail)\n" CLI_CYCLE_HELP;
+
+static int denial_writeoff(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        { "reason", required_argument, NULL, 'r' }, { "help", no_argument, NULL, 'h' },
+        CLI_CYCLE_LONGOPTS,                         { NULL, 0, NULL, 0 },
+    };
+    cli_cycle_opts co = { 0 };
+    const char *reason = NULL;
+    int o, rc;
+    optind = 1;
+    while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        if (cli_cycle_option(&co, o, optarg))
+            continue;
+        switch (o) {
+        case 'r': reason = optarg; break;
+        case 'h': return usage(writeoff_usage, EXIT_CLEAN);
+        default: return usage(writeoff_usage, EXIT_UNREADABLE);
+        }
+    }
+    if (optind != argc - 1)
+        return usage(writeoff_usage, EXIT_UNREADABLE);
+    int64_t id = 0;
+    if ((rc = parse_id(&id, "denial", argv[optind])) != 0)
+        return rc;
+    if (!reason || !*reason) {
+        fputs("rcm: denial writeoff: --reason is required\n", stderr);
+        return EXIT_UNREADABLE;
+    }
+    rcm_store *st = NULL;
+    rcm_cycle *cy = NULL;
+    if ((rc = cli_cycle_open(&st, &cy, &co)) != 0)
+        return rc;
+    rcm_error err;
+    memset(&err, 0, sizeof(err));
+    if (rcm_denial_writeoff(cy, id, reason, &err) < 0)
+        rc = fail(&err);
+    else
+        printf("denial %lld written off\n", (long long)id);
+    cli_cycle_close(st, cy);
+    return rc;
+}
+
+/* ---- appeals ---- */
+
+static const char appeal_usage[] =
+    "usage: rcm denial appeal ID [--note TEXT] [options]\n"
+    "Files an appeal of an open denial (level 1, then one more each time), refused after the\n"
+    "deadline: the remittance's payment date plus the payer's appeal days.\n" CLI_CYCLE_HELP;
+
+static int denial_appeal(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        { "note", required_argument, NULL, 'n' }, { "help", no_argument, NULL, 'h' },
+        CLI_CYCLE_LONGOPTS,                       { NULL, 0, NULL, 0 },
+    };
+    cli_cycle_opts co = { 0 };
+    const char *note = NULL;
+    int o, rc;
+    optind = 1;
+    while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        if (cli_cycle_option(&co, o, optarg))
+            continue;
+        switch (o) {
+        case 'n': note = optarg; break;
+        case 'h': return usage(appeal_usage, EXIT_CLEAN);
+        default: return usage(appeal_usage, EXIT_UNREADABLE);
+        }
+    }
+    if (optind != argc - 1)
+        return usage(appeal_usage, EXIT_UNREADABLE);
+    int64_t id = 0, appeal = 0;
+    if ((rc = parse_id(&id, "denial", argv[optind])) != 0)
+        return rc;
+    rcm_store *st = NULL;
+    rcm_cycle *cy = NULL;
+    if ((rc = cli_cycle_open(&st, &cy, &co)) != 0)
+        return rc;
+    rcm_error err;
+    memset(&err, 0, sizeof(err));
+    if (rcm_appeal_file(cy, id, note, &appeal, &err) < 0) {
+        rc = fail(&err);
+    } else {
+        char dl[16] = "-";
+        rcm_denial *v = NULL;
+        size_t n = 0;
+        if (rcm_denial_list(cy, NULL, 0, &v, &n, &err) == 0)
+            for (size_t i = 0; i < n; i++)
+                if (v[i].denial_id == id && v[i].deadline != RCM_DATE_NONE)
+                    rcm_date_fmt(dl, v[i].deadline, 1);
+        free(v);
+        printf("appeal %lld filed for denial %lld, deadline %s\n", (long long)appeal, (long long)id, dl);
+    }
+    cli_cycle_close(st, cy);
+    return rc;
+}
+
+static const char appeal_close_usage[] =
+    "usage: rcm denial appeal-close APPEAL won|lost|withdrawn [options]\n"
+    "Records an appeal's outcome: won resolves the denial (the payer's next 835 pays it);\n"
+    "lost or withdrawn puts it back in the biller's queue to write off or appeal again.\n" CLI_CYCLE_HELP;
+
+static int denial_appeal_close(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        { "help", no_argument, NULL, 'h' },
+        CLI_CYCLE_LONGOPTS,
+        { NULL, 0, NULL, 0 },
+    };
+    cli_cycle_opts co = { 0 };
+    int o, rc;
+    optind = 1;
+    while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        if (cli_cycle_option(&co, o, optarg))
+            continue;
+        switch (o) {
+        case 'h': return usage(appeal_close_usage, EXIT_CLEAN);
+        default: return usage(appeal_close_usage, EXIT_UNREADABLE);
+        }
+    }
+    if (optind != argc - 2)
+        return usage(appeal_close_usage, EXIT_UNREADABLE);
+    int64_t id = 0;
+    if ((rc = parse_id(&id, "appeal", argv[optind])) != 0)
+        return rc;
+    const char *outcome = argv[optind + 1];
+    if (strcmp(outcome, "won") != 0 && strcmp(outcome, "lost") != 0 && strcmp(outcome, "withdrawn") != 0) {
+        fprintf(stderr, "rcm: appeal outcome '%s': won, lost or withdrawn\n", outcome);
+        return EXIT_UNREADABLE;
+    }
+    rcm_store *st = NULL;
+    rcm_cycle *cy = NULL;
+    if ((rc = cli_cycle_open(&st, &cy, &co)) != 0)
+        return rc;
+    rcm_error err;
+    memset(&err, 0, sizeof(err));
+    if (rcm_appeal_close(cy, id, outcome, &err) < 0)
+        rc = fail(&err);
+    else
+        printf("appeal %lld closed: %s\n", (long long)id, outcome);
+    cli_cycle_close(st, cy);
+    return rc;
+}
