@@ -1,6 +1,6 @@
 # rcm: one top-level GNU Makefile.
 #   make            librcm (static + shared) and the rcm CLI, in $(BUILD)
-#   make test       unit tests (Criterion), end-to-end CLI tests, fuzz-corpus replay
+#   make test       unit tests (Criterion), end-to-end CLI tests, fuzz-corpus replay, crash tests
 #   make asan       the same suite under AddressSanitizer + UndefinedBehaviorSanitizer
 #   make bench      benchmarks under bench/ (print figures; never part of test)
 #   make fuzz       libFuzzer targets (clang); FUZZ_SECONDS per target
@@ -37,7 +37,7 @@ BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
 RCM := $(BUILD)/rcm
 
-.PHONY: all test unit cli-test fuzz-replay asan bench fuzz demo deps clean
+.PHONY: all test unit cli-test fuzz-replay crash-test asan bench fuzz demo deps clean
 all: deps-ok $(BUILD)/librcm.a $(BUILD)/librcm.so $(RCM)
 
 # Installs the Debian packages rcm needs when one is missing (scripts/deps.sh).
@@ -71,13 +71,17 @@ $(BUILD)/bench/%: bench/%.c $(BUILD)/librcm.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/librcm.a $(LDLIBS)
 
-test: all unit cli-test fuzz-replay
+test: all unit cli-test fuzz-replay crash-test
 
 unit: $(BUILD)/unit
 	$(BUILD)/unit --jobs 2
 
 cli-test: $(RCM)
 	RCM=$(abspath $(RCM)) tests/cli/run.sh
+
+# kill -9 during an 835 posting, and two postings at once (tests/crash/run.sh)
+crash-test: $(RCM) $(BUILD)/bench/cycle_post
+	tests/crash/run.sh $(BUILD)
 
 fuzz-replay: $(REPLAY_BIN)
 	@for n in $(FUZZ_NAMES); do $(BUILD)/fuzz/replay_$$n tests/fuzz/corpus/$$n || exit 1; done

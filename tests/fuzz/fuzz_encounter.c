@@ -1,0 +1,168 @@
+/*
+ * Fuzz target: the encounter importer (and the practice importer, which
+ * shares its JSON reader), on a store holding a small practice.
+ *
+ * The store is made once; each input runs inside an outer transaction that
+ * is rolled back at the end, so every input starts from the same practice
+ * (the importers' own transactions become savepoints). The input is
+ * imported as an encounter file:
+ *   - a failure must carry a message and leave every row as it was (a digest
+ *     of the tables the import writes), with the outer transaction still open;
+ *   - a success must give a report that adds up, and importing the same
+ *     bytes again must change nothing (every record unchanged).
+ * Then the same bytes are imported as a practice file with the same checks
+ * on failure.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "rcm/rcm.h"
+#include "rcm/encounter.h"
+#include "../../lib/store/store_internal.h"
+
+#define CHECK(c)                                                                            \
+    do {                                                                                    \
+        if (!(c)) {                                                                         \
+            fprintf(stderr, "fuzz_encounter: check failed: %s (line %d)\n", #c, __LINE__);  \
+            abort();                                                                        \
+        }                                                                                   \
+    } while (0)
+
+static const char practice_json[] =
+    "{\"practice\": {\"name\": \"RIVERSIDE FAMILY MEDICINE\", \"npi\": \"1234567893\", \"tax_id\": \"621234567\","
+    " \"address\": {\"line1\": \"1200 RIVER ROAD\", \"city\": \"NASHVILLE\", \"state\": \"TN\", \"zip\": \"37203\"},"
+    " \"submitter\": {\"id\": \"RIVERSIDE01\", \"name\": \"RIVERSIDE\"},"
+    " \"receiver\": {\"id\": \"CLEARHOUSE\", \"name\": \"DEMO CLEARINGHOUSE\"}},\n"
+    " \"providers\": [{\"npi\": \"1679576722\", \"last\": \"OKAFOR\", \"first\": \"ADA\"},"
+    " {\"npi\": \"1245319599\", \"last\": \"CHEN\", \"first\": \"MARK\"}],\n"
+    " \"payers\": [{\"code\": \"MCR\", \"name\": \"MEDICARE PART B\", \"payer_id\": \"MCRB1\", \"filing\": \"MB\","
+    " \"timely_days\": 365, \"appeal_days\": 120},"
+    " {\"code\": \"BCBS\", \"name\": \"BCBS OF TENNESSEE\", \"payer_id\": \"BCBST\", \"filing\": \"BL\","
+    " \"timely_days\": 180, \"appeal_days\": 180},"
+    " {\"code\": \"AETNA\", \"name\": \"AETNA\", \"payer_id\": \"60054\", \"filing\": \"CI\","
+    " \"timely_days\": 90, \"appeal_days\": 180}],\n"
+    " \"fees\": [{\"code\": \"99213\", \"charge\": \"150.00\"}, {\"code\": \"36415\", \"charge\": \"15.00\"}],\n"
+    " \"contracts\": [{\"payer\": \"MCR\", \"code\": \"99213\", \"allowed\": \"92.50\"}]}\n";
+
+static char dir[64], input[96], db[96];
+static rcm_store *st;
+static rcm_cycle *cy;
+
+static void write_file(const char *path, const void *data, size_t n)
+{
+    FILE *f = fopen(path, "wb");
+    CHECK(f);
+    CHECK(fwrite(data, 1, n, f) == n);
+    CHECK(fclose(f) == 0);
+}
+
+static void cleanup(void)
+{
+    rcm_cycle_free(cy);
+    rcm_store_close(st);
+    static const char *const ext[] = { "", "-wal", "-shm", "-journal" };
+    char p[128];
+    for (size_t i = 0; i < sizeof(ext) / sizeof(ext[0]); i++) {
+        snprintf(p, sizeof(p), "%s%s", db, ext[i]);
+        unlink(p);
+    }
+    unlink(input);
+    rmdir(dir);
+}
+
+static void setup(void)
+{
+    const char *t = getenv("TMPDIR");
+    snprintf(dir, sizeof(dir), "%s/rcm-fuzz-XXXXXX", t && *t && strlen(t) < 40 ? t : "/tmp");
+    CHECK(mkdtemp(dir));
+    snprintf(input, sizeof(input), "%s/in.json", dir);
+    snprintf(db, sizeof(db), "%s/f.db", dir);
+    rcm_error err;
+    memset(&err, 0, sizeof(err));
+    CHECK(rcm_store_open(&st, db, RCM_STORE_CREATE, &err) == 0);
+    CHECK(rcm_cycle_new(&cy, st, "fuzz", &err) == 0);
+    rcm_cycle_set_now(cy, INT64_C(1656676800));
+    write_file(input, practice_json, strlen(practice_json));
+    CHECK(rcm_practice_import(cy, input, NULL, &err) == 0);
+    atexit(cleanup);
+}
+
+/* A digest of every row the importers write (order-independent). */
+static uint64_t digest(void)
+{
+    static const char *const tables[] = { "practice", "provider", "payer", "fee", "contract_fee", "patient",
+                                          "coverage", "encounter", "audit_event" };
+    uint64_t sum = 0;
+    for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++) {
+        char sql[64];
+        snprintf(sql, sizeof(sql), "SELECT * FROM %s", tables[i]);
+        sqlite3_stmt *s = NULL;
+        CHECK(sqlite3_prepare_v2(store_db(st), sql, -1, &s, NULL) == SQLITE_OK);
+        while (sqlite3_step(s) == SQLITE_ROW) {
+            uint64_t h = UINT64_C(1469598103934665603) + i;
+            for (int c = 0; c < sqlite3_column_count(s); c++) {
+                const unsigned char *v = sqlite3_column_text(s, c);
+                int n = sqlite3_column_bytes(s, c);
+                for (int k = 0; v && k < n; k++)
+                    h = (h ^ v[k]) * UINT64_C(1099511628211);
+                h = (h ^ (uint64_t)(v ? 0x1f : 0x1e)) * UINT64_C(1099511628211);
+            }
+            sum += h;
+        }
+        sqlite3_finalize(s);
+    }
+    return sum;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    if (!st)
+        setup();
+    write_file(input, data, size);
+    rcm_error err;
+    memset(&err, 0, sizeof(err));
+    CHECK(rcm_store_begin(st, &err) == 0);
+    uint64_t before = digest();
+
+    rcm_import_report rep;
+    memset(&err, 0, sizeof(err));
+    int rc = rcm_encounter_import(cy, input, &rep, &err);
+    CHECK(rcm_store_in_transaction(st) == 1);
+    if (rc < 0) {
+        CHECK(err.msg[0]);
+        CHECK(rep.added == 0 && rep.updated == 0 && rep.unchanged == 0);
+        CHECK(digest() == before);      /* nothing half-imported */
+    } else {
+        CHECK(rc == 0);
+        CHECK(rep.records == rep.added + rep.updated + rep.unchanged);
+        CHECK(rep.patients_added <= rep.records);
+        uint64_t after = digest();
+        rcm_import_report again;
+        memset(&err, 0, sizeof(err));
+        CHECK(rcm_encounter_import(cy, input, &again, &err) == 0);
+        CHECK(again.records == rep.records && again.unchanged == rep.records);
+        CHECK(digest() == after);       /* a re-import writes nothing */
+        int64_t id = 0;
+        rcm_encounter_info e;
+        if (rep.added && rcm_encounter_find(cy, "#1", &id, &err) == 0) {
+            CHECK(rcm_encounter_get(cy, id, &e, &err) == 0);
+            CHECK(e.documentation && e.proposed);
+            rcm_encounter_info_release(&e);
+        }
+    }
+
+    memset(&err, 0, sizeof(err));
+    uint64_t mid = digest();
+    rc = rcm_practice_import(cy, input, &rep, &err);
+    CHECK(rcm_store_in_transaction(st) == 1);
+    if (rc < 0) {
+        CHECK(err.msg[0]);
+        CHECK(digest() == mid);
+    } else {
+        CHECK(rep.records == rep.added + rep.updated + rep.unchanged);
+    }
+    rcm_store_rollback(st);
+    return 0;
+}
