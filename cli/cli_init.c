@@ -67,7 +67,7 @@ int cli_refdata_dir(char *out, size_t outsz, const char *opt)
     return -1;
 }
 
-int cli_init_store(rcm_store *st, const char *dir, int64_t now, int quiet, cli_init_report *out)
+int cli_init_import(rcm_store *st, const char *dir, int64_t now, int quiet, const char *who, cli_init_report *out)
 {
     memset(out, 0, sizeof(*out));
     char mpath[PATH_MAX + 16];
@@ -95,7 +95,7 @@ int cli_init_store(rcm_store *st, const char *dir, int64_t now, int quiet, cli_i
             continue;
         }
         if (!refdata_kind_known(kind)) {
-            fprintf(stderr, "rcm: %s: kind '%s' is not built into this rcm: skipped\n", file, kind);
+            fprintf(stderr, "rcm: %s%s: kind '%s' is not built into this rcm: skipped\n", who, file, kind);
             continue;
         }
         char path[PATH_MAX + 600];
@@ -123,6 +123,13 @@ int cli_init_store(rcm_store *st, const char *dir, int64_t now, int quiet, cli_i
             }
     }
     free(v);
+    return status;
+}
+
+int cli_init_store(rcm_store *st, const char *dir, int64_t now, int quiet, cli_init_report *out)
+{
+    int status = cli_init_import(st, dir, now, quiet, "", out);
+    rcm_error err;
     memset(&err, 0, sizeof(err));
     if (rcm_edits_refresh(st, NULL, &err) < 0) {
         cli_error(&err);

@@ -30,6 +30,16 @@ typedef struct cli_init_report {
 
 /*
  * Imports every file of dir's MANIFEST into st (files loaded before are
+ * skipped by checksum), recording now as the import time, and counts the
+ * store's current loads into out; the edit index is left alone. quiet:
+ * print only problems. who starts the message about a kind this rcm does
+ * not know ("init: ", or ""). Returns an exit status (EXIT_CLEAN, or the
+ * worst of the files').
+ */
+int cli_init_import(rcm_store *st, const char *dir, int64_t now, int quiet, const char *who, cli_init_report *out);
+
+/*
+ * Imports every file of dir's MANIFEST into st (files loaded before are
  * skipped by checksum), recording now as the import time, then rebuilds
  * the compiled edit index beside the store. quiet: print only problems.
  * Returns an exit status (EXIT_CLEAN, or the worst of the files').

@@ -16,34 +16,10 @@
 #include <string.h>
 #include "cmd.h"
 #include "cli_cycle.h"
+#include "cli_print.h"
 #include "rcm/coding.h"
 #include "rcm/denial.h"
 #include "rcm/refdata.h"
-
-static int usage(const char *text, int rc)
-{
-    fputs(text, rc == EXIT_CLEAN ? stdout : stderr);
-    return rc;
-}
-
-static int print_json(json_t *o)
-{
-    if (!o)
-        return EXIT_UNREADABLE;
-    int rc = json_dumpf(o, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER);
-    fputc('\n', stdout);
-    json_decref(o);
-    return rc < 0 ? EXIT_UNREADABLE : EXIT_CLEAN;
-}
-
-static int done(int rc)
-{
-    if (fflush(stdout) != 0 || ferror(stdout)) {
-        fputs("rcm: cannot write to standard output\n", stderr);
-        return EXIT_UNREADABLE;
-    }
-    return rc;
-}
 
 /* Parses the options every subcommand here takes (--json and the common ones); argc - optind must be nargs. */
 static int simple_opts(int argc, char **argv, const char *text, int nargs, cli_cycle_opts *co, int *json)
@@ -59,12 +35,12 @@ static int simple_opts(int argc, char **argv, const char *text, int nargs, cli_c
             continue;
         switch (o) {
         case 'j': *json = 1; break;
-        case 'h': return usage(text, EXIT_CLEAN) - 1;
-        default: return usage(text, EXIT_UNREADABLE);
+        case 'h': return cli_usage(text, EXIT_CLEAN) - 1;
+        default: return cli_usage(text, EXIT_UNREADABLE);
         }
     }
     if (argc - optind != nargs)
-        return usage(text, EXIT_UNREADABLE);
+        return cli_usage(text, EXIT_UNREADABLE);
     return 0;
 }
 
@@ -73,7 +49,7 @@ static void print_report(const char *what, const rcm_build_report *r, int json)
     char amt[32];
     rcm_cents_fmt(amt, r->charge_cents);
     if (json) {
-        print_json(json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:s, s:I}", "encounters", (json_int_t)r->encounters,
+        cli_print_json(json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:s, s:I}", "encounters", (json_int_t)r->encounters,
                              "claims", (json_int_t)r->claims, "secondary", (json_int_t)r->secondary, "ready",
                              (json_int_t)r->ready, "held", (json_int_t)r->held, "lines", (json_int_t)r->lines,
                              "charge", amt, "uncovered", (json_int_t)r->uncovered));
@@ -119,7 +95,7 @@ static int claims_build(int argc, char **argv)
         print_report("claims built", &rep, json);
     }
     cli_cycle_close(st, cy);
-    return done(rc);
+    return cli_done(rc);
 }
 
 /* ---- secondary ---- */
@@ -153,7 +129,7 @@ static int claims_secondary(int argc, char **argv)
         print_report("secondary claims built", &rep, json);
     }
     cli_cycle_close(st, cy);
-    return done(rc);
+    return cli_done(rc);
 }
 
 /* ---- list ---- */
@@ -184,12 +160,12 @@ static int claims_list(int argc, char **argv)
         case 's': status = optarg; break;
         case 'p': payer = optarg; break;
         case 'j': json = 1; break;
-        case 'h': return usage(list_usage, EXIT_CLEAN);
-        default: return usage(list_usage, EXIT_UNREADABLE);
+        case 'h': return cli_usage(list_usage, EXIT_CLEAN);
+        default: return cli_usage(list_usage, EXIT_UNREADABLE);
         }
     }
     if (optind != argc)
-        return usage(list_usage, EXIT_UNREADABLE);
+        return cli_usage(list_usage, EXIT_UNREADABLE);
     rcm_store *st = NULL;
     rcm_cycle *cy = NULL;
     int rc = cli_cycle_open(&st, &cy, &co);
@@ -219,7 +195,7 @@ static int claims_list(int argc, char **argv)
         charge += c->charge_cents;
         balance += c->balance_cents;
         if (json)
-            print_json(json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:I}", "claim_id",
+            cli_print_json(json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:I}", "claim_id",
                                  (json_int_t)c->claim_id, "claim_no", c->claim_no, "encounter", c->encounter, "payer",
                                  c->payer, "seq", seq, "kind", kind, "freq", freq, "status", c->status, "date", day,
                                  "charge_cents", (json_int_t)c->charge_cents, "balance_cents",
@@ -236,7 +212,7 @@ static int claims_list(int argc, char **argv)
     }
     free(v);
     cli_cycle_close(st, cy);
-    return done(EXIT_CLEAN);
+    return cli_done(EXIT_CLEAN);
 }
 
 /* ---- show ---- */
@@ -371,13 +347,13 @@ static int claims_show(int argc, char **argv)
         cli_error(&err);
         rc = EXIT_UNREADABLE;
     } else if (json) {
-        rc = print_json(j);
+        rc = cli_print_json(j);
     } else {
         print_claim(j);
         json_decref(j);
     }
     cli_cycle_close(st, cy);
-    return done(rc);
+    return cli_done(rc);
 }
 
 int cmd_claims(int argc, char **argv)

@@ -16,35 +16,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cmd.h"
+#include "cli_coding.h"
 #include "cli_cycle.h"
+#include "cli_print.h"
 #include "rcm/coding.h"
 #include "rcm/encounter.h"
 #include "rcm/refdata.h"
-
-static int usage(const char *text, int rc)
-{
-    fputs(text, rc == EXIT_CLEAN ? stdout : stderr);
-    return rc;
-}
-
-static int print_json(json_t *o)
-{
-    if (!o)
-        return EXIT_UNREADABLE;
-    int rc = json_dumpf(o, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER);
-    fputc('\n', stdout);
-    json_decref(o);
-    return rc < 0 ? EXIT_UNREADABLE : EXIT_CLEAN;
-}
-
-static int done(int rc)
-{
-    if (fflush(stdout) != 0 || ferror(stdout)) {
-        fputs("rcm: cannot write to standard output\n", stderr);
-        return EXIT_UNREADABLE;
-    }
-    return rc;
-}
 
 /* The encounter id of ENC (its EHR id or #N); prints the error. */
 static int find_encounter(rcm_cycle *cy, const char *ref, int64_t *out)
@@ -56,27 +33,6 @@ static int find_encounter(rcm_cycle *cy, const char *ref, int64_t *out)
         return EXIT_UNREADABLE;
     }
     return 0;
-}
-
-static void print_finding(const rcm_finding *f, const char *overridden)
-{
-    char lines[64] = "claim";
-    size_t k = 0;
-    for (uint32_t i = 0; i < f->nlines && k < sizeof(lines); i++)
-        k += (size_t)snprintf(lines + k, sizeof(lines) - k, "%s%u", i ? "," : f->nlines > 1 ? "lines " : "line ",
-                              (unsigned)f->lines[i]);
-    printf("  %-8s %-9s %-7s %-10s %s\n", rcm_severity_name(f->severity), f->rule, rcm_route_name(f->route), lines,
-           f->message);
-    if (f->hint[0])
-        printf("      hint: %s\n", f->hint);
-    if (overridden)
-        printf("      overridden: %s\n", overridden);
-}
-
-static void print_summary(const rcm_findings *fl)
-{
-    printf("findings: %zu error%s, %zu warning%s, %zu info\n", fl->errors, fl->errors == 1 ? "" : "s", fl->warnings,
-           fl->warnings == 1 ? "" : "s", fl->infos);
 }
 
 /* ---- queue ---- */
@@ -100,12 +56,12 @@ static int coding_queue(int argc, char **argv)
             continue;
         switch (o) {
         case 'j': json = 1; break;
-        case 'h': return usage(queue_usage, EXIT_CLEAN);
-        default: return usage(queue_usage, EXIT_UNREADABLE);
+        case 'h': return cli_usage(queue_usage, EXIT_CLEAN);
+        default: return cli_usage(queue_usage, EXIT_UNREADABLE);
         }
     }
     if (optind != argc)
-        return usage(queue_usage, EXIT_UNREADABLE);
+        return cli_usage(queue_usage, EXIT_UNREADABLE);
     rcm_store *st = NULL;
     rcm_cycle *cy = NULL;
     int rc = cli_cycle_open(&st, &cy, &co);
@@ -129,7 +85,7 @@ static int coding_queue(int argc, char **argv)
         char day[11];
         rcm_date_fmt(day, q[i].dos, 1);
         if (json)
-            print_json(json_pack("{s:s, s:I, s:s, s:s, s:s, s:i, s:i, s:b}", "encounter", q[i].ext_id,
+            cli_print_json(json_pack("{s:s, s:I, s:s, s:s, s:s, s:i, s:i, s:b}", "encounter", q[i].ext_id,
                                  "encounter_id", (json_int_t)q[i].encounter_id, "date", day, "provider",
                                  q[i].provider_npi, "status", q[i].status, "dx", (int)q[i].n_dx, "lines",
                                  (int)q[i].n_lines, "proposed", q[i].has_proposed));
@@ -141,7 +97,7 @@ static int coding_queue(int argc, char **argv)
         printf("%zu encounter%s to code\n", n, n == 1 ? "" : "s");
     free(q);
     cli_cycle_close(st, cy);
-    return done(EXIT_CLEAN);
+    return cli_done(EXIT_CLEAN);
 }
 
 /* ---- show ---- */
@@ -241,7 +197,7 @@ static void print_show(const json_t *o)
         }
         snprintf(x.message, sizeof(x.message), "%s", json_string_value(json_object_get(f, "message")));
         snprintf(x.hint, sizeof(x.hint), "%s", json_string_value(json_object_get(f, "hint")));
-        print_finding(&x, json_string_value(json_object_get(f, "overridden")));
+        cli_finding_print(&x, json_string_value(json_object_get(f, "overridden")));
     }
     const json_t *ovs = json_object_get(o, "overrides"), *ov;
     json_array_foreach(ovs, i, ov) {
@@ -266,12 +222,12 @@ static int coding_show(int argc, char **argv)
             continue;
         switch (o) {
         case 'j': json = 1; break;
-        case 'h': return usage(show_usage, EXIT_CLEAN);
-        default: return usage(show_usage, EXIT_UNREADABLE);
+        case 'h': return cli_usage(show_usage, EXIT_CLEAN);
+        default: return cli_usage(show_usage, EXIT_UNREADABLE);
         }
     }
     if (optind != argc - 1)
-        return usage(show_usage, EXIT_UNREADABLE);
+        return cli_usage(show_usage, EXIT_UNREADABLE);
     rcm_store *st = NULL;
     rcm_cycle *cy = NULL;
     int rc = cli_cycle_open(&st, &cy, &co);
@@ -286,13 +242,13 @@ static int coding_show(int argc, char **argv)
         rc = EXIT_UNREADABLE;
     }
     if (rc == 0 && json)
-        rc = print_json(j);
+        rc = cli_print_json(j);
     else if (rc == 0) {
         print_show(j);
         json_decref(j);
     }
     cli_cycle_close(st, cy);
-    return done(rc);
+    return cli_done(rc);
 }
 
 /* ---- assign ---- */
@@ -310,109 +266,6 @@ static const char assign_usage[] =
     "  --json        the findings as JSON Lines (docs/scrub.md)\n" CLI_CYCLE_HELP
     "Exit: 0 no error findings, 1 error findings (the codes are stored), 2 bad arguments.\n";
 
-static void upcase(char *s)
-{
-    for (; *s; s++)
-        if (*s >= 'a' && *s <= 'z')
-            *s = (char)(*s - 'a' + 'A');
-}
-
-/* Adds the comma-separated diagnoses of s (dots dropped) to codes. */
-static int add_dx(rcm_coding *codes, const char *s)
-{
-    for (const char *p = s; *p;) {
-        size_t n = strcspn(p, ",");
-        char code[16];
-        size_t k = 0;
-        for (size_t i = 0; i < n; i++)
-            if (p[i] != '.' && p[i] != ' ') {
-                if (k == sizeof(code) - 1)
-                    break;
-                code[k++] = p[i];
-            }
-        code[k] = '\0';
-        upcase(code);
-        if (k) {
-            if (codes->n_dx >= RCM_CLAIM_MAX_DX || k >= sizeof(codes->dx[0])) {
-                fprintf(stderr, "rcm: --dx '%s': at most %d diagnoses of at most 7 characters\n", s,
-                        RCM_CLAIM_MAX_DX);
-                return EXIT_UNREADABLE;
-            }
-            memcpy(codes->dx[codes->n_dx++], code, k + 1);
-        }
-        p += n;
-        if (*p == ',')
-            p++;
-    }
-    return 0;
-}
-
-/* Copies the part into out (size with the NUL): 0, or -1 when too long. */
-static int part_copy(char *out, size_t size, const char *p)
-{
-    size_t n = strlen(p);
-    if (n >= size)
-        return -1;
-    memcpy(out, p, n + 1);
-    return 0;
-}
-
-/* One --line CODE:MODS:UNITS:PTRS:REV. */
-static int add_line(rcm_coding *codes, const char *spec, int *ptrs_given)
-{
-    if (codes->n_lines >= RCM_CODING_MAX_LINES) {
-        fprintf(stderr, "rcm: --line: at most %d lines\n", RCM_CODING_MAX_LINES);
-        return EXIT_UNREADABLE;
-    }
-    char buf[160];
-    if (part_copy(buf, sizeof(buf), spec) < 0)
-        goto bad;
-    char *part[5] = { buf, NULL, NULL, NULL, NULL };
-    int np = 1;
-    for (char *p = buf; *p; p++)
-        if (*p == ':') {
-            if (np == 5)
-                goto bad;
-            *p = '\0';
-            part[np++] = p + 1;
-        }
-    rcm_coding_line *l = &codes->lines[codes->n_lines];
-    memset(l, 0, sizeof(*l));
-    upcase(part[0]);
-    if (part_copy(l->code, sizeof(l->code), part[0]) < 0)
-        goto bad;
-    int m = 0;
-    for (char *p = part[1]; p && *p;) {
-        char *e = strchr(p, ',');
-        if (e)
-            *e = '\0';
-        upcase(p);
-        if (m == RCM_CLAIM_MAX_MODS || part_copy(l->mods[m++], sizeof(l->mods[0]), p) < 0)
-            goto bad;
-        p = e ? e + 1 : NULL;
-    }
-    l->units_milli = 1000;
-    if (part[2] && part[2][0] && rcm_milli_parse(&l->units_milli, rcm_str_c(part[2]), NULL) < 0)
-        goto bad;
-    int k = 0;
-    for (char *p = part[3]; p && *p;) {
-        char *end = NULL;
-        long v = strtol(p, &end, 10);
-        if (end == p || (*end && *end != ',') || v < 1 || v > 99 || k == RCM_CLAIM_MAX_PTR)
-            goto bad;
-        l->ptrs[k++] = (uint8_t)v;
-        p = *end ? end + 1 : NULL;
-    }
-    ptrs_given[codes->n_lines] = k > 0;
-    if (part[4] && part_copy(l->rev_code, sizeof(l->rev_code), part[4]) < 0)
-        goto bad;
-    codes->n_lines++;
-    return 0;
-bad:
-    fprintf(stderr, "rcm: --line '%s': not CODE:MODS:UNITS:PTRS:REV (99214:25:1:1,2)\n", spec);
-    return EXIT_UNREADABLE;
-}
-
 static int coding_assign(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -422,42 +275,38 @@ static int coding_assign(int argc, char **argv)
         { NULL, 0, NULL, 0 },
     };
     cli_cycle_opts co = { 0 };
-    rcm_coding *codes = calloc(1, sizeof(*codes));
-    int ptrs_given[RCM_CODING_MAX_LINES] = { 0 };
-    if (!codes) {
-        fputs("rcm: out of memory\n", stderr);
-        return EXIT_UNREADABLE;
-    }
-    int proposed = 0, json = 0, given = 0, o, rc = 0;
+    cli_codes cc;
+    int rc = cli_codes_init(&cc);
+    if (rc)
+        return rc;
+    rcm_coding *codes = cc.codes;
+    int proposed = 0, json = 0, given = 0, o;
     optind = 1;
     while (rc == 0 && (o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         if (cli_cycle_option(&co, o, optarg))
             continue;
         switch (o) {
         case 'p': proposed = 1; break;
-        case 'x': rc = add_dx(codes, optarg); given = 1; break;
-        case 'l': rc = add_line(codes, optarg, ptrs_given); given = 1; break;
+        case 'x': rc = cli_codes_add_dx(&cc, optarg); given = 1; break;
+        case 'l': rc = cli_codes_add_line(&cc, optarg); given = 1; break;
         case 'j': json = 1; break;
-        case 'h': free(codes); return usage(assign_usage, EXIT_CLEAN);
-        default: rc = usage(assign_usage, EXIT_UNREADABLE); break;
+        case 'h': cli_codes_release(&cc); return cli_usage(assign_usage, EXIT_CLEAN);
+        default: rc = cli_usage(assign_usage, EXIT_UNREADABLE); break;
         }
     }
     if (rc) {
-        free(codes);
+        cli_codes_release(&cc);
         return rc;
     }
     if (optind != argc - 1 || proposed == given) {
-        free(codes);
-        return usage(assign_usage, EXIT_UNREADABLE);
+        cli_codes_release(&cc);
+        return cli_usage(assign_usage, EXIT_UNREADABLE);
     }
-    /* a professional line without pointers points at the principal diagnosis */
-    for (uint32_t i = 0; i < codes->n_lines; i++)
-        if (!ptrs_given[i] && !codes->lines[i].rev_code[0] && codes->n_dx)
-            codes->lines[i].ptrs[0] = 1;
+    cli_codes_finish(&cc);
     rcm_store *st = NULL;
     rcm_cycle *cy = NULL;
     if ((rc = cli_cycle_open(&st, &cy, &co)) != 0) {
-        free(codes);
+        cli_codes_release(&cc);
         return rc;
     }
     rcm_findings fl;
@@ -479,20 +328,20 @@ static int coding_assign(int argc, char **argv)
     }
     if (json) {
         for (size_t i = 0; i < fl.n; i++)
-            print_json(rcm_finding_to_json(&fl.v[i]));
+            cli_print_json(rcm_finding_to_json(&fl.v[i]));
     } else {
         printf("encounter %s coded: %u diagnos%s, %u line%s; ", argv[optind], (unsigned)codes->n_dx,
                codes->n_dx == 1 ? "is" : "es", (unsigned)codes->n_lines, codes->n_lines == 1 ? "" : "s");
-        print_summary(&fl);
+        cli_findings_summary(&fl);
         for (size_t i = 0; i < fl.n; i++)
-            print_finding(&fl.v[i], NULL);
+            cli_finding_print(&fl.v[i], NULL);
     }
     rc = fl.errors ? EXIT_PROBLEMS : EXIT_CLEAN;
 out:
     rcm_findings_release(&fl);
-    free(codes);
+    cli_codes_release(&cc);
     cli_cycle_close(st, cy);
-    return done(rc);
+    return cli_done(rc);
 }
 
 /* ---- override ---- */
@@ -530,12 +379,12 @@ static int coding_override(int argc, char **argv)
             break;
         }
         case 'r': reason = optarg; break;
-        case 'h': return usage(override_usage, EXIT_CLEAN);
-        default: return usage(override_usage, EXIT_UNREADABLE);
+        case 'h': return cli_usage(override_usage, EXIT_CLEAN);
+        default: return cli_usage(override_usage, EXIT_UNREADABLE);
         }
     }
     if (optind != argc - 2)
-        return usage(override_usage, EXIT_UNREADABLE);
+        return cli_usage(override_usage, EXIT_UNREADABLE);
     rcm_store *st = NULL;
     rcm_cycle *cy = NULL;
     int rc = cli_cycle_open(&st, &cy, &co);
@@ -556,7 +405,7 @@ static int coding_override(int argc, char **argv)
         }
     }
     cli_cycle_close(st, cy);
-    return done(rc);
+    return cli_done(rc);
 }
 
 /* ---- signoff ---- */
@@ -578,11 +427,11 @@ static int coding_signoff(int argc, char **argv)
         if (cli_cycle_option(&co, o, optarg))
             continue;
         if (o == 'h')
-            return usage(signoff_usage, EXIT_CLEAN);
-        return usage(signoff_usage, EXIT_UNREADABLE);
+            return cli_usage(signoff_usage, EXIT_CLEAN);
+        return cli_usage(signoff_usage, EXIT_UNREADABLE);
     }
     if (optind != argc - 1)
-        return usage(signoff_usage, EXIT_UNREADABLE);
+        return cli_usage(signoff_usage, EXIT_UNREADABLE);
     rcm_store *st = NULL;
     rcm_cycle *cy = NULL;
     int rc = cli_cycle_open(&st, &cy, &co);
@@ -596,7 +445,7 @@ static int coding_signoff(int argc, char **argv)
     if ((rc = find_encounter(cy, argv[optind], &enc)) == 0) {
         if (rcm_coding_signoff(cy, enc, &fl, &err) < 0) {
             for (size_t i = 0; i < fl.n; i++)
-                print_finding(&fl.v[i], NULL);
+                cli_finding_print(&fl.v[i], NULL);
             cli_error(&err);
             rc = err.code == RCM_EDENIED ? EXIT_PROBLEMS : EXIT_UNREADABLE;
         } else {
@@ -605,7 +454,7 @@ static int coding_signoff(int argc, char **argv)
     }
     rcm_findings_release(&fl);
     cli_cycle_close(st, cy);
-    return done(rc);
+    return cli_done(rc);
 }
 
 int cmd_coding(int argc, char **argv)

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <jansson.h>
 #include "cmd.h"
+#include "cli_coding.h"
 #include "cli_cycle.h"
 #include "rcm/denial.h"
 
@@ -191,126 +192,6 @@ static const char correct_usage[] =
     "                99214:25:1:1,2   93000::1:1\n" CLI_CYCLE_HELP
     "Exit: 0 the replacement was created, 1 refused (its findings are printed), 2 bad arguments.\n";
 
-static void upcase(char *s)
-{
-    for (; *s; s++)
-        if (*s >= 'a' && *s <= 'z')
-            *s = (char)(*s - 'a' + 'A');
-}
-
-/* Adds the comma-separated diagnoses of s (dots dropped) to codes. */
-static int add_dx(rcm_coding *codes, const char *s)
-{
-    const char *p = s;
-    while (*p) {
-        const char *e = strchr(p, ',');
-        size_t n = e ? (size_t)(e - p) : strlen(p);
-        char code[16];
-        size_t k = 0;
-        for (size_t i = 0; i < n; i++)
-            if (p[i] != '.' && p[i] != ' ' && k < sizeof(code) - 1)
-                code[k++] = p[i];
-        code[k] = '\0';
-        upcase(code);
-        if (k) {
-            if (codes->n_dx >= RCM_CLAIM_MAX_DX || k >= sizeof(codes->dx[0])) {
-                fprintf(stderr, "rcm: --dx '%s': too many diagnoses or too long a code\n", s);
-                return EXIT_UNREADABLE;
-            }
-            memcpy(codes->dx[codes->n_dx++], code, k + 1);
-        }
-        if (!e)
-            break;
-        p = e + 1;
-    }
-    return 0;
-}
-
-/* One --line CODE:MODS:UNITS:PTRS[:REV] into codes (the syntax of rcm coding assign). */
-static int add_line(rcm_coding *codes, const char *spec, int *ptrs_given)
-{
-    if (codes->n_lines >= RCM_CODING_MAX_LINES) {
-        fprintf(stderr, "rcm: --line: at most %d lines\n", RCM_CODING_MAX_LINES);
-        return EXIT_UNREADABLE;
-    }
-    char buf[128];
-    if (strlen(spec) >= sizeof(buf)) {
-        fprintf(stderr, "rcm: --line '%s': too long\n", spec);
-        return EXIT_UNREADABLE;
-    }
-    memcpy(buf, spec, strlen(spec) + 1);
-    char *part[5] = { buf, NULL, NULL, NULL, NULL };
-    int np = 1;
-    for (char *p = buf; *p; p++)
-        if (*p == ':') {
-            if (np == 5)
-                goto bad;
-            *p = '\0';
-            part[np++] = p + 1;
-        }
-    rcm_coding_line *l = &codes->lines[codes->n_lines];
-    memset(l, 0, sizeof(*l));
-    upcase(part[0]);
-    if (!part[0][0] || strlen(part[0]) >= sizeof(l->code))
-        goto bad;
-    memcpy(l->code, part[0], strlen(part[0]) + 1);
-    if (part[1] && part[1][0]) {
-        int m = 0;
-        for (char *p = part[1]; p && *p;) {
-            char *e = strchr(p, ',');
-            if (e)
-                *e = '\0';
-            upcase(p);
-            if (m == RCM_CLAIM_MAX_MODS || strlen(p) >= sizeof(l->mods[0]))
-                goto bad;
-            memcpy(l->mods[m++], p, strlen(p) + 1);
-            p = e ? e + 1 : NULL;
-        }
-    }
-    l->units_milli = 1000;
-    if (part[2] && part[2][0]) {
-        const char *why = NULL;
-        rcm_str u = { part[2], strlen(part[2]) };
-        if (rcm_milli_parse(&l->units_milli, u, &why) < 0)
-            goto bad;
-    }
-    if (part[3] && part[3][0]) {
-        int k = 0;
-        for (char *p = part[3]; p && *p;) {
-            char *end = NULL;
-            long v = strtol(p, &end, 10);
-            if (end == p || (*end && *end != ',') || v < 1 || v > 99 || k == RCM_CLAIM_MAX_PTR)
-                goto bad;
-            l->ptrs[k++] = (uint8_t)v;
-            p = *end ? end + 1 : NULL;
-        }
-    }
-    ptrs_given[codes->n_lines] = l->ptrs[0] != 0;
-    if (part[4] && part[4][0]) {
-        if (strlen(part[4]) >= sizeof(l->rev_code))
-            goto bad;
-        memcpy(l->rev_code, part[4], strlen(part[4]) + 1);
-    }
-    codes->n_lines++;
-    return 0;
-bad:
-    fprintf(stderr, "rcm: --line '%s': not CODE:MODS:UNITS:PTRS:REV (99214:25:1:1,2)\n", spec);
-    return EXIT_UNREADABLE;
-}
-
-static void print_finding(const rcm_finding *f)
-{
-    char lines[64] = "claim";
-    size_t k = 0;
-    for (uint32_t i = 0; i < f->nlines && k < sizeof(lines); i++)
-        k += (size_t)snprintf(lines + k, sizeof(lines) - k, "%s%u", i ? "," : f->nlines > 1 ? "lines " : "line ",
-                              (unsigned)f->lines[i]);
-    printf("  %-8s %-9s %-7s %-10s %s\n", rcm_severity_name(f->severity), f->rule, rcm_route_name(f->route), lines,
-           f->message);
-    if (f->hint[0])
-        printf("      hint: %s\n", f->hint);
-}
-
 static int claim_no_of(rcm_cycle *cy, int64_t id, char *out, size_t outsz)
 {
     rcm_error err;
@@ -334,40 +215,34 @@ static int denial_correct(int argc, char **argv)
         { NULL, 0, NULL, 0 },
     };
     cli_cycle_opts co = { 0 };
-    rcm_coding *codes = calloc(1, sizeof(*codes));
-    int ptrs_given[RCM_CODING_MAX_LINES] = { 0 };
-    if (!codes) {
-        fputs("rcm: out of memory\n", stderr);
-        return EXIT_UNREADABLE;
-    }
-    int o, rc = 0;
+    cli_codes cc;
+    int o, rc = cli_codes_init(&cc);
+    if (rc)
+        return rc;
     optind = 1;
     while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         if (cli_cycle_option(&co, o, optarg))
             continue;
         switch (o) {
-        case 'x': rc = add_dx(codes, optarg); break;
-        case 'l': rc = add_line(codes, optarg, ptrs_given); break;
-        case 'h': free(codes); return usage(correct_usage, EXIT_CLEAN);
-        default: free(codes); return usage(correct_usage, EXIT_UNREADABLE);
+        case 'x': rc = cli_codes_add_dx(&cc, optarg); break;
+        case 'l': rc = cli_codes_add_line(&cc, optarg); break;
+        case 'h': cli_codes_release(&cc); return usage(correct_usage, EXIT_CLEAN);
+        default: cli_codes_release(&cc); return usage(correct_usage, EXIT_UNREADABLE);
         }
         if (rc) {
-            free(codes);
+            cli_codes_release(&cc);
             return rc;
         }
     }
     if (optind != argc - 1) {
-        free(codes);
+        cli_codes_release(&cc);
         return usage(correct_usage, EXIT_UNREADABLE);
     }
-    /* as rcm coding assign: a professional line without pointers points at the principal diagnosis */
-    for (uint32_t i = 0; i < codes->n_lines; i++)
-        if (!ptrs_given[i] && !codes->lines[i].rev_code[0] && codes->n_dx)
-            codes->lines[i].ptrs[0] = 1;
+    cli_codes_finish(&cc);
     rcm_store *st = NULL;
     rcm_cycle *cy = NULL;
     if ((rc = cli_cycle_open(&st, &cy, &co)) != 0) {
-        free(codes);
+        cli_codes_release(&cc);
         return rc;
     }
     rcm_findings f;
@@ -377,12 +252,11 @@ static int denial_correct(int argc, char **argv)
     int64_t claim = 0, fixed = 0;
     if ((rc = find_claim(cy, argv[optind], &claim)) != 0)
         goto done;
-    int lrc = rcm_denial_correct(cy, claim, codes, &f, &fixed, &err);
+    int lrc = rcm_denial_correct(cy, claim, cc.codes, &f, &fixed, &err);
     if (f.n)
-        printf("findings: %zu error%s, %zu warning%s, %zu info\n", f.errors, f.errors == 1 ? "" : "s", f.warnings,
-               f.warnings == 1 ? "" : "s", f.infos);
+        cli_findings_summary(&f);
     for (size_t i = 0; i < f.n; i++)
-        print_finding(&f.v[i]);
+        cli_finding_print(&f.v[i], NULL);
     if (lrc < 0) {
         rc = fail(&err);
         goto done;
@@ -392,7 +266,7 @@ static int denial_correct(int argc, char **argv)
     printf("corrected claim %s replaces %s: the biller submits it\n", no, argv[optind]);
 done:
     rcm_findings_release(&f);
-    free(codes);
+    cli_codes_release(&cc);
     cli_cycle_close(st, cy);
     return rc;
 }

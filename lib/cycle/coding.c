@@ -19,6 +19,7 @@
 #include "rcm/refdata.h"
 #include "rcm/json.h"
 #include "claims.h"
+#include "coding_internal.h"
 #include "../util/banned.h"
 
 #define MAX_REASON 1000
@@ -270,16 +271,40 @@ int rcm_coding_get(rcm_cycle *cy, int64_t encounter_id, int proposed, rcm_coding
 
 /* ---- checking codes ---- */
 
-/* Checks and normalizes codes (diagnoses without their dot) into out. */
-static int codes_check(const enc_row *e, const rcm_coding *in, rcm_coding *out, rcm_error *err)
+/* An 837I line's revenue code: 4 digits (a correction may leave it empty); none on 837P. */
+static int rev_check(const rcm_coding_line *o, char kind, coding_use use, const char *subject, unsigned ln,
+                     rcm_error *err)
+{
+    const char *r = o->rev_code;
+    int digits = strlen(r) == 4 && strspn(r, "0123456789") == 4;
+    if (kind == 'I' && use == CODING_ENCOUNTER && !digits)
+        return rcm_error_set(err, RCM_EINVAL, "%sline %u: an 837I line needs a revenue code (4 digits)", subject,
+                             ln);
+    if (kind == 'I' && r[0] && !digits)
+        return rcm_error_set(err, RCM_EINVAL, "%sline %u: revenue code '%s' is not 4 digits", subject, ln, r);
+    if (kind != 'I' && r[0])
+        return rcm_error_set(err, RCM_EINVAL, "%sline %u: a revenue code is for 837I %s", subject, ln,
+                             use == CODING_ENCOUNTER ? "encounters" : "claims");
+    return 0;
+}
+
+int coding_codes_check(const rcm_coding *in, char kind, coding_use use, const char *subject, rcm_coding *out,
+                       rcm_error *err)
 {
     const char *why = NULL;
+    /* the words differ only because each step's messages were written first */
+    const char *twice = use == CODING_ENCOUNTER ? "is there twice" : "is listed twice";
+    int rc;
+    if (use == CODING_CORRECTION && in->n_dx == 0)
+        return rcm_error_set(err, RCM_EINVAL, "%sno diagnosis: at least the principal one is required", subject);
+    if (use == CODING_CORRECTION && in->n_lines == 0)
+        return rcm_error_set(err, RCM_EINVAL, "%sno line: at least one procedure is required", subject);
     if (in->n_dx > RCM_CLAIM_MAX_DX)
-        return rcm_error_set(err, RCM_EINVAL, "encounter %s: %u diagnoses, at most %d", e->ext_id,
-                             (unsigned)in->n_dx, RCM_CLAIM_MAX_DX);
+        return rcm_error_set(err, RCM_EINVAL, "%s%u diagnoses, at most %d", subject, (unsigned)in->n_dx,
+                             RCM_CLAIM_MAX_DX);
     if (in->n_lines > RCM_CODING_MAX_LINES)
-        return rcm_error_set(err, RCM_EINVAL, "encounter %s: %u lines, at most %d", e->ext_id,
-                             (unsigned)in->n_lines, RCM_CODING_MAX_LINES);
+        return rcm_error_set(err, RCM_EINVAL, "%s%u lines, at most %d", subject, (unsigned)in->n_lines,
+                             RCM_CODING_MAX_LINES);
     memset(out, 0, sizeof(*out));
     out->n_dx = in->n_dx;
     for (uint32_t i = 0; i < in->n_dx; i++) {
@@ -287,11 +312,11 @@ static int codes_check(const enc_row *e, const rcm_coding *in, rcm_coding *out, 
         rcm_str v = { in->dx[i], strnlen(in->dx[i], sizeof(in->dx[i])) };
         if (rcm_code_check_icd10cm(v, &why) < 0 || rcm_code_icd10cm_normalize(d, v) < 0 ||
             strlen(d) >= sizeof(out->dx[i]))
-            return rcm_error_set(err, RCM_EINVAL, "encounter %s: diagnosis %u '%.*s' is not an ICD-10-CM code: %s",
-                                 e->ext_id, i + 1, (int)v.n, v.p, why ? why : "too long");
+            return rcm_error_set(err, RCM_EINVAL, "%sdiagnosis %u '%.*s' is not an ICD-10-CM code: %s", subject,
+                                 i + 1, (int)v.n, v.p, why ? why : "too long");
         for (uint32_t k = 0; k < i; k++)
             if (strcmp(out->dx[k], d) == 0)
-                return rcm_error_set(err, RCM_EINVAL, "encounter %s: diagnosis %s is there twice", e->ext_id, d);
+                return rcm_error_set(err, RCM_EINVAL, "%sdiagnosis %s %s", subject, d, twice);
         memcpy(out->dx[i], d, strlen(d) + 1);
     }
     out->n_lines = in->n_lines;
@@ -302,10 +327,10 @@ static int codes_check(const enc_row *e, const rcm_coding *in, rcm_coding *out, 
         cstr_copy(o->code, sizeof(o->code), l->code);
         rcm_str code = rcm_str_c(o->code);
         if (o->code[0] && rcm_code_check_cpt(code, NULL) < 0 && rcm_code_check_hcpcs(code, NULL) < 0)
-            return rcm_error_set(err, RCM_EINVAL, "encounter %s: line %u: '%.10s' is not a CPT or HCPCS code",
-                                 e->ext_id, ln, o->code);
-        if (!o->code[0] && e->kind == 'P')
-            return rcm_error_set(err, RCM_EINVAL, "encounter %s: line %u has no procedure code", e->ext_id, ln);
+            return rcm_error_set(err, RCM_EINVAL, "%sline %u: '%.10s' is not a CPT or HCPCS code", subject, ln,
+                                 o->code);
+        if (!o->code[0] && kind != 'I')
+            return rcm_error_set(err, RCM_EINVAL, "%sline %u has no procedure code", subject, ln);
         int ended = 0;
         for (int k = 0; k < RCM_CLAIM_MAX_MODS; k++) {
             cstr_copy(o->mods[k], sizeof(o->mods[k]), l->mods[k]);
@@ -314,27 +339,20 @@ static int codes_check(const enc_row *e, const rcm_coding *in, rcm_coding *out, 
                 continue;
             }
             if (ended || rcm_code_check_modifier(rcm_str_c(o->mods[k]), &why) < 0)
-                return rcm_error_set(err, RCM_EINVAL, "encounter %s: line %u: modifier %d '%s' %s", e->ext_id, ln,
-                                     k + 1, o->mods[k], ended ? "follows an empty one" : why ? why : "is not valid");
+                return rcm_error_set(err, RCM_EINVAL, "%sline %u: modifier %d '%s' %s", subject, ln, k + 1,
+                                     o->mods[k], ended ? "follows an empty one" : why ? why : "is not valid");
             for (int p = 0; p < k; p++)
                 if (strcmp(o->mods[p], o->mods[k]) == 0)
-                    return rcm_error_set(err, RCM_EINVAL, "encounter %s: line %u: modifier %s is there twice",
-                                         e->ext_id, ln, o->mods[k]);
+                    return rcm_error_set(err, RCM_EINVAL, "%sline %u: modifier %s %s", subject, ln, o->mods[k],
+                                         twice);
         }
         if (l->units_milli <= 0 || l->units_milli > INT64_C(99999000))
-            return rcm_error_set(err, RCM_EINVAL, "encounter %s: line %u: units must be above 0 and at most 99999",
-                                 e->ext_id, ln);
+            return rcm_error_set(err, RCM_EINVAL, "%sline %u: units must be above 0 and at most 99999", subject, ln);
         o->units_milli = l->units_milli;
         cstr_copy(o->rev_code, sizeof(o->rev_code), l->rev_code);
-        if (e->kind == 'I') {
-            const char *r = o->rev_code;
-            if (strlen(r) != 4 || strspn(r, "0123456789") != 4)
-                return rcm_error_set(err, RCM_EINVAL, "encounter %s: line %u: an 837I line needs a revenue code"
-                                     " (4 digits)", e->ext_id, ln);
-        } else if (o->rev_code[0]) {
-            return rcm_error_set(err, RCM_EINVAL, "encounter %s: line %u: a revenue code is for 837I encounters",
-                                 e->ext_id, ln);
-        }
+        /* an encounter's revenue code is checked before its pointers, a correction's after (as they were) */
+        if (use == CODING_ENCOUNTER && (rc = rev_check(o, kind, use, subject, ln, err)) < 0)
+            return rc;
         ended = 0;
         for (int k = 0; k < RCM_CLAIM_MAX_PTR; k++) {
             uint8_t p = l->ptrs[k];
@@ -342,18 +360,20 @@ static int codes_check(const enc_row *e, const rcm_coding *in, rcm_coding *out, 
                 ended = 1;
                 continue;
             }
-            if (e->kind == 'I')
-                return rcm_error_set(err, RCM_EINVAL, "encounter %s: line %u: 837I lines carry no diagnosis pointers",
-                                     e->ext_id, ln);
+            if (kind == 'I')
+                return rcm_error_set(err, RCM_EINVAL, "%sline %u: 837I lines carry no diagnosis pointers", subject,
+                                     ln);
             if (ended || p > in->n_dx)
-                return rcm_error_set(err, RCM_EINVAL, "encounter %s: line %u: pointer %u %s", e->ext_id, ln,
-                                     (unsigned)p, ended ? "follows an empty one" : "points beyond the diagnoses");
+                return rcm_error_set(err, RCM_EINVAL, "%sline %u: pointer %u %s", subject, ln, (unsigned)p,
+                                     ended ? "follows an empty one" : "points beyond the diagnoses");
             for (int q = 0; q < k; q++)
                 if (l->ptrs[q] == p)
-                    return rcm_error_set(err, RCM_EINVAL, "encounter %s: line %u: pointer %u is there twice",
-                                         e->ext_id, ln, (unsigned)p);
+                    return rcm_error_set(err, RCM_EINVAL, "%sline %u: pointer %u %s", subject, ln, (unsigned)p,
+                                         twice);
             o->ptrs[k] = p;
         }
+        if (use == CODING_CORRECTION && (rc = rev_check(o, kind, use, subject, ln, err)) < 0)
+            return rc;
     }
     return 0;
 }
@@ -539,7 +559,10 @@ int rcm_coding_assign(rcm_cycle *cy, int64_t encounter_id, const rcm_coding *cod
                            e.ext_id);
         goto fail;
     }
-    if ((rc = codes_check(&e, codes, c, err)) < 0 || (rc = store_codes(cy, encounter_id, c, err)) < 0)
+    char subject[64];
+    snprintf(subject, sizeof(subject), "encounter %s: ", e.ext_id);
+    if ((rc = coding_codes_check(codes, e.kind, CODING_ENCOUNTER, subject, c, err)) < 0 ||
+        (rc = store_codes(cy, encounter_id, c, err)) < 0)
         goto fail;
     sqlite3_stmt *s = NULL;
     if ((rc = store_prepare(cy->st, &s,

@@ -18,6 +18,7 @@
 #include <string.h>
 #include "rcm/denial.h"
 #include "rcm/refdata.h"
+#include "coding_internal.h"
 #include "denial_internal.h"
 #include "../util/banned.h"
 
@@ -327,95 +328,6 @@ static int sweep_items(rcm_cycle *cy, int64_t claim_id, rcm_error *err)
                      " AND NOT EXISTS (SELECT 1 FROM denial d WHERE d.denial_id = work_item.denial_id"
                      "  AND d.status = CASE work_item.kind WHEN 'appeal' THEN 'appealed' ELSE 'open' END)",
                      "closing work items", claim_id, 0, err);
-}
-
-/*
- * The checks rcm_coding_assign applies to a coder's codes (lib/cycle/coding.c),
- * for a claim of kind ('P' / 'I'), normalizing into out (diagnoses without
- * their dot). A correction must also keep a diagnosis and a line: deleting
- * them all is a void, not a replacement. What the scrubber reports (a line
- * without a pointer...) is left to the scrubber.
- */
-static int codes_check(const rcm_coding *in, char kind, rcm_coding *out, rcm_error *err)
-{
-    const char *why = NULL;
-    if (in->n_dx == 0)
-        return rcm_error_set(err, RCM_EINVAL, "no diagnosis: at least the principal one is required");
-    if (in->n_lines == 0)
-        return rcm_error_set(err, RCM_EINVAL, "no line: at least one procedure is required");
-    if (in->n_dx > RCM_CLAIM_MAX_DX)
-        return rcm_error_set(err, RCM_EINVAL, "%u diagnoses, at most %d", (unsigned)in->n_dx, RCM_CLAIM_MAX_DX);
-    if (in->n_lines > RCM_CODING_MAX_LINES)
-        return rcm_error_set(err, RCM_EINVAL, "%u lines, at most %d", (unsigned)in->n_lines, RCM_CODING_MAX_LINES);
-    memset(out, 0, sizeof(*out));
-    out->n_dx = in->n_dx;
-    for (uint32_t i = 0; i < in->n_dx; i++) {
-        char d[RCM_CODE_MAX];
-        rcm_str v = { in->dx[i], strnlen(in->dx[i], sizeof(in->dx[i])) };
-        if (rcm_code_check_icd10cm(v, &why) < 0 || rcm_code_icd10cm_normalize(d, v) < 0 ||
-            strlen(d) >= sizeof(out->dx[i]))
-            return rcm_error_set(err, RCM_EINVAL, "diagnosis %u '%.*s' is not an ICD-10-CM code: %s", i + 1,
-                                 (int)v.n, v.p, why ? why : "too long");
-        for (uint32_t k = 0; k < i; k++)
-            if (strcmp(out->dx[k], d) == 0)
-                return rcm_error_set(err, RCM_EINVAL, "diagnosis %s is listed twice", d);
-        memcpy(out->dx[i], d, strlen(d) + 1);
-    }
-    out->n_lines = in->n_lines;
-    for (uint32_t i = 0; i < in->n_lines; i++) {
-        const rcm_coding_line *l = &in->lines[i];
-        rcm_coding_line *o = &out->lines[i];
-        unsigned ln = i + 1;
-        cstr_copy(o->code, sizeof(o->code), l->code);
-        rcm_str code = rcm_str_c(o->code);
-        if (o->code[0] && rcm_code_check_cpt(code, NULL) < 0 && rcm_code_check_hcpcs(code, NULL) < 0)
-            return rcm_error_set(err, RCM_EINVAL, "line %u: '%.10s' is not a CPT or HCPCS code", ln, o->code);
-        if (!o->code[0] && kind != RCM_CLAIM_INSTITUTIONAL)
-            return rcm_error_set(err, RCM_EINVAL, "line %u has no procedure code", ln);
-        int ended = 0;
-        for (int k = 0; k < RCM_CLAIM_MAX_MODS; k++) {
-            cstr_copy(o->mods[k], sizeof(o->mods[k]), l->mods[k]);
-            if (!o->mods[k][0]) {
-                ended = 1;
-                continue;
-            }
-            if (ended || rcm_code_check_modifier(rcm_str_c(o->mods[k]), &why) < 0)
-                return rcm_error_set(err, RCM_EINVAL, "line %u: modifier %d '%s' %s", ln, k + 1, o->mods[k],
-                                     ended ? "follows an empty one" : why ? why : "is not valid");
-            for (int p = 0; p < k; p++)
-                if (strcmp(o->mods[p], o->mods[k]) == 0)
-                    return rcm_error_set(err, RCM_EINVAL, "line %u: modifier %s is listed twice", ln, o->mods[k]);
-        }
-        if (l->units_milli <= 0 || l->units_milli > INT64_C(99999000))
-            return rcm_error_set(err, RCM_EINVAL, "line %u: units must be above 0 and at most 99999", ln);
-        o->units_milli = l->units_milli;
-        ended = 0;
-        for (int k = 0; k < RCM_CLAIM_MAX_PTR; k++) {
-            uint8_t p = l->ptrs[k];
-            if (!p) {
-                ended = 1;
-                continue;
-            }
-            if (kind == RCM_CLAIM_INSTITUTIONAL)
-                return rcm_error_set(err, RCM_EINVAL, "line %u: 837I lines carry no diagnosis pointers", ln);
-            if (ended || p > in->n_dx)
-                return rcm_error_set(err, RCM_EINVAL, "line %u: pointer %u %s", ln, (unsigned)p,
-                                     ended ? "follows an empty one" : "points beyond the diagnoses");
-            for (int q = 0; q < k; q++)
-                if (l->ptrs[q] == p)
-                    return rcm_error_set(err, RCM_EINVAL, "line %u: pointer %u is listed twice", ln, (unsigned)p);
-            o->ptrs[k] = p;
-        }
-        cstr_copy(o->rev_code, sizeof(o->rev_code), l->rev_code);
-        if (kind == RCM_CLAIM_INSTITUTIONAL) {
-            if (o->rev_code[0] && (strlen(o->rev_code) != 4 || strspn(o->rev_code, "0123456789") != 4))
-                return rcm_error_set(err, RCM_EINVAL, "line %u: revenue code '%s' is not 4 digits", ln,
-                                     o->rev_code);
-        } else if (o->rev_code[0]) {
-            return rcm_error_set(err, RCM_EINVAL, "line %u: a revenue code is for 837I claims", ln);
-        }
-    }
-    return 0;
 }
 
 /* Refuses a claim that was replaced or voided already, naming what replaced it. */
@@ -750,7 +662,8 @@ int rcm_denial_correct(rcm_cycle *cy, int64_t claim_id, const rcm_coding *codes,
     }
     cycle_claim_new spec;
     memset(&spec, 0, sizeof(spec));
-    if ((rc = replaceable(cy, &oc, err)) < 0 || (rc = codes_check(codes, oc.kind, norm, err)) < 0 ||
+    if ((rc = replaceable(cy, &oc, err)) < 0 ||
+        (rc = coding_codes_check(codes, oc.kind, CODING_CORRECTION, "", norm, err)) < 0 ||
         (rc = corrected_spec(cy, claim_id, norm, &spec, &lines, err)) < 0 ||
         (rc = replace_claim(cy, &oc, &spec, fl, 1, "correct", NULL, new_claim_id ? new_claim_id : &dummy,
                             err)) < 0 ||
