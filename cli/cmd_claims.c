@@ -6,10 +6,12 @@
  *   rcm claims list [--status S] [--payer P] [--json]
  *   rcm claims show CLAIM [--json]             a claim, its lines, balances and findings
  *   rcm claims secondary [--json]              claims to the secondary payers that are due
+ *   rcm claims recheck CLAIM... | --all        held or rejected claims again, once the data is fixed
  *
  * CLAIM is the claim number (CLM01) or #N. Text output never names the
  * patient; --json of show is the claim itself (docs/claim-json.md) with its
- * cycle facts. Exit: 0 done, 2 bad arguments or an error.
+ * cycle facts. Exit: 0 done, 2 bad arguments or an error; recheck: 1 when a
+ * claim stays held.
  */
 #include <getopt.h>
 #include <stdlib.h>
@@ -356,11 +358,170 @@ static int claims_show(int argc, char **argv)
     return cli_done(rc);
 }
 
+/* ---- recheck ---- */
+
+static const char recheck_usage[] =
+    "usage: rcm claims recheck CLAIM... | --all [common options]\n"
+    "Checks held or rejected claims again once the biller fixed their data (a practice file with\n"
+    "the missing fee, a coverage, a provider): lines charged 0 for want of a fee are priced from\n"
+    "the fee schedule, the claim is assembled from the current data and scrubbed again. It is\n"
+    "ready (its work items closed) when no error for the biller remains, else held; a rejected\n"
+    "claim made ready goes out in the next submission as it is. Exit 1 when a claim stays held.\n"
+    "  --all         every held or rejected claim, in one transaction\n" CLI_CYCLE_HELP;
+
+/* Prints claim id as rechecked: "claim C000000001: held -> ready", then its remaining errors. */
+static int print_rechecked(rcm_cycle *cy, int64_t id, const char *was, int *held, rcm_error *err)
+{
+    json_t *j = NULL;
+    if (rcm_claim_show(cy, id, &j, err) < 0)
+        return -1;
+    const json_t *c = json_object_get(j, "cycle");
+    const char *now = jstr(c, "status");
+    printf("claim %s: %s -> %s\n", jstr(c, "claim_no"), was, now);
+    if (strcmp(now, "held") == 0)
+        *held = 1;
+    const json_t *x;
+    size_t i;
+    json_array_foreach(json_object_get(c, "findings"), i, x) {
+        if (strcmp(jstr(x, "severity"), "error") != 0)
+            continue;
+        json_int_t line = json_integer_value(json_object_get(x, "line"));
+        char where[24];
+        if (line)
+            snprintf(where, sizeof(where), "line %lld", (long long)line);
+        else
+            snprintf(where, sizeof(where), "claim");
+        printf("  %-8s %-9s %-7s %-10s %s\n", jstr(x, "severity"), jstr(x, "rule"), jstr(x, "route"), where,
+               jstr(x, "message"));
+    }
+    json_decref(j);
+    return 0;
+}
+
+/* The claim's status now ("held", "rejected"...) into out. */
+static int status_of(rcm_cycle *cy, int64_t id, char out[12], rcm_error *err)
+{
+    json_t *j = NULL;
+    if (rcm_claim_show(cy, id, &j, err) < 0)
+        return -1;
+    snprintf(out, 12, "%s", jstr(json_object_get(j, "cycle"), "status"));
+    json_decref(j);
+    return 0;
+}
+
+static void print_recheck_total(const rcm_build_report *r)
+{
+    char amt[32];
+    rcm_cents_fmt(amt, r->charge_cents);
+    printf("rechecked %ld claim%s: %ld ready, %ld held; %ld line%s repriced, charges added %s\n", r->claims,
+           r->claims == 1 ? "" : "s", r->ready, r->held, r->lines, r->lines == 1 ? "" : "s", amt);
+}
+
+/* --all: every held or rejected claim in one call, then each printed. */
+static int recheck_all(rcm_cycle *cy, int *held, rcm_error *err)
+{
+    rcm_claim_item *v = NULL, *w = NULL;
+    size_t n = 0, m = 0;
+    int rc = 0;
+    if (rcm_claims_list(cy, "held", NULL, &v, &n, err) < 0 || rcm_claims_list(cy, "rejected", NULL, &w, &m, err) < 0) {
+        free(v);
+        return -1;
+    }
+    rcm_build_report rep;
+    if (!n && !m) {
+        printf("no held or rejected claim to recheck\n");
+    } else if (rcm_claims_recheck(cy, 0, &rep, err) < 0) {
+        rc = -1;
+    } else {
+        /* in claim id order, as they were rechecked */
+        size_t i = 0, k = 0;
+        while (rc == 0 && (i < n || k < m)) {
+            int take_v = k == m || (i < n && v[i].claim_id < w[k].claim_id);
+            const rcm_claim_item *c = take_v ? &v[i++] : &w[k++];
+            rc = print_rechecked(cy, c->claim_id, c->status, held, err);
+        }
+        if (rc == 0)
+            print_recheck_total(&rep);
+    }
+    free(v);
+    free(w);
+    return rc;
+}
+
+static int claims_recheck(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        { "all", no_argument, NULL, 'a' }, { "help", no_argument, NULL, 'h' }, CLI_CYCLE_LONGOPTS,
+        { NULL, 0, NULL, 0 },
+    };
+    cli_cycle_opts co = { 0 };
+    int all = 0, o;
+    optind = 1;
+    while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        if (cli_cycle_option(&co, o, optarg))
+            continue;
+        switch (o) {
+        case 'a': all = 1; break;
+        case 'h': return cli_usage(recheck_usage, EXIT_CLEAN);
+        default: return cli_usage(recheck_usage, EXIT_UNREADABLE);
+        }
+    }
+    if (all == (optind < argc))
+        return cli_usage(recheck_usage, EXIT_UNREADABLE);
+    rcm_store *st = NULL;
+    rcm_cycle *cy = NULL;
+    int rc = cli_cycle_open(&st, &cy, &co);
+    if (rc != 0)
+        return rc;
+    rcm_error err;
+    memset(&err, 0, sizeof(err));
+    int held = 0, failed = 0;
+    if (all) {
+        failed = recheck_all(cy, &held, &err) < 0;
+    } else {
+        /* every claim named must exist before any is rechecked */
+        int n = argc - optind;
+        int64_t *ids = calloc((size_t)n, sizeof(*ids));
+        if (!ids) {
+            rcm_error_set(&err, RCM_ENOMEM, "out of memory");
+            failed = 1;
+        }
+        for (int i = 0; !failed && i < n; i++)
+            failed = rcm_claim_find(cy, argv[optind + i], &ids[i], &err) < 0;
+        rcm_build_report total, rep;
+        memset(&total, 0, sizeof(total));
+        for (int i = 0; !failed && i < n; i++) {
+            char was[12];
+            failed = status_of(cy, ids[i], was, &err) < 0 || rcm_claims_recheck(cy, ids[i], &rep, &err) < 0 ||
+                     print_rechecked(cy, ids[i], was, &held, &err) < 0;
+            if (!failed) {
+                total.claims += rep.claims;
+                total.ready += rep.ready;
+                total.held += rep.held;
+                total.lines += rep.lines;
+                total.charge_cents += rep.charge_cents;
+            }
+        }
+        if (!failed && n > 1)
+            print_recheck_total(&total);
+        free(ids);
+    }
+    if (failed) {
+        cli_error(&err);
+        rc = EXIT_UNREADABLE;
+    } else {
+        rc = held ? EXIT_PROBLEMS : EXIT_CLEAN;
+    }
+    cli_cycle_close(st, cy);
+    return cli_done(rc);
+}
+
 int cmd_claims(int argc, char **argv)
 {
     static const cmd table[] = {
         { "build", claims_build, "turn signed-off encounters into claims, scrubbed" },
         { "list", claims_list, "claims by status and payer, with their balances" },
+        { "recheck", claims_recheck, "check held or rejected claims again once their data is fixed" },
         { "secondary", claims_secondary, "build the claims to secondary payers that are due" },
         { "show", claims_show, "a claim: payer, codes, lines, balances, findings" },
     };

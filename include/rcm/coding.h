@@ -107,6 +107,25 @@ RCM_API int rcm_coding_show(rcm_cycle *cy, int64_t encounter_id, json_t **out, r
  */
 RCM_API int rcm_claims_build(rcm_cycle *cy, rcm_build_report *out, rcm_error *err);
 
+/*
+ * Rechecks claim_id, or (claim_id 0) every claim held or rejected, in one
+ * transaction, after the biller fixed their data (a practice file with the
+ * missing fee, a coverage, a provider): lines charged 0 for want of a fee
+ * are priced from the fee schedule as it is now (an original claim gets a
+ * charge row for each, so its charges still equal its lines), the claim is
+ * assembled from the current practice, coverage and providers, scrubbed
+ * again and its findings replaced. It becomes ready when no error routed to
+ * the biller remains (its open scrub and rejection work items are closed),
+ * else held (a scrub work item added unless one of those is open). A
+ * rejected claim made ready keeps its number and frequency: it never
+ * reached adjudication, so the next submission sends it as it is.
+ * *out (may be NULL): claims rechecked, ready, held; lines: lines repriced,
+ * charge_cents: what they add. Errors: RCM_ENOTFOUND (no such claim),
+ * RCM_EDENIED (the claim named is neither held nor rejected); nothing is
+ * written then.
+ */
+RCM_API int rcm_claims_recheck(rcm_cycle *cy, int64_t claim_id, rcm_build_report *out, rcm_error *err);
+
 /* One claim as a list shows it. */
 typedef struct rcm_claim_item {
     int64_t claim_id;

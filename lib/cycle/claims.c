@@ -53,6 +53,7 @@ enum {
     Q_CLAIM, Q_CLAIM_DX, Q_CLAIM_LINES,
     Q_INS_CLAIM, Q_INS_DX, Q_INS_LINE, Q_INS_LEDGER, Q_INS_FINDING, Q_INS_WORK, Q_INS_AUDIT,
     Q_WORK_OPEN, Q_COUNTER_GET, Q_COUNTER_SET, Q_BILLED, Q_OVERRIDDEN,
+    Q_RECHECK_ALL, Q_UPD_CLAIM, Q_UPD_LINE, Q_DEL_FINDINGS, Q_CLAIM_WORK_OPEN, Q_CLOSE_WORK,
     Q_COUNT
 };
 
@@ -123,6 +124,16 @@ static const char *const sql_text[Q_COUNT] = {
     /* the encounters of the claims built from id ? on */
     [Q_BILLED] = "UPDATE encounter SET status = 'billed' WHERE status = 'signed'"
                  " AND encounter_id IN (SELECT encounter_id FROM claim WHERE claim_id >= ?)",
+    /* rcm_claims_recheck: the claims stopped before adjudication, and what it rewrites */
+    [Q_RECHECK_ALL] = "SELECT claim_id FROM claim WHERE status IN ('held', 'rejected') ORDER BY claim_id",
+    [Q_UPD_CLAIM] = "UPDATE claim SET status = ?, charge_cents = ?, scrub_errors = ? WHERE claim_id = ?",
+    [Q_UPD_LINE] = "UPDATE claim_line SET charge_cents = ? WHERE claim_id = ? AND line_no = ?",
+    [Q_DEL_FINDINGS] = "DELETE FROM claim_finding WHERE claim_id = ?",
+    /* the items that say a claim is stopped: held by the scrubber (claims), rejected (lib/cycle/ack.c) */
+    [Q_CLAIM_WORK_OPEN] = "SELECT COUNT(*) FROM work_item WHERE claim_id = ? AND kind IN ('scrub', 'rejection')"
+                          " AND status = 'open'",
+    [Q_CLOSE_WORK] = "UPDATE work_item SET status = 'done', closed_at = ?, closed_by = ? WHERE claim_id = ?"
+                     " AND kind IN ('scrub', 'rejection') AND status = 'open'",
 };
 
 /* ---- what the context holds ---- */
@@ -159,6 +170,7 @@ typedef struct cl_line {
     rcm_date dos;
     char rev[5];
     int no_fee;                 /* priced at 0: no fee in the schedule */
+    int repriced;               /* rcm_claims_recheck priced it from a fee added since */
 } cl_line;
 
 /* Everything a claim is assembled from: the claim (when stored), its encounter, patient, coverage, codes. */
@@ -1200,24 +1212,20 @@ typedef struct written {
 } written;
 
 /*
- * Writes claim s (claim_no, kind, freq, seq, codes and charges set): assembles
- * and scrubs it (findings appended to fl from index n0), then the claim,
- * diagnosis, line, charge (when charge), finding, work item and audit rows.
+ * Assembles and scrubs s (findings appended to fl), and judges it: held when
+ * an error is routed to the biller; errors counts the error findings but
+ * the coder-routed ones the coder overrode.
  */
-static int write_claim(cycle_claims *cc, cl_src *s, const rcm_scrub *scrub, int charge, rcm_findings *fl,
-                       arena *mem, written *w, rcm_error *err)
+static int judge(cycle_claims *cc, const cl_src *s, const rcm_scrub *scrub, rcm_findings *fl, arena *mem,
+                 written *w, rcm_error *err)
 {
-    rcm_cycle *cy = cc->cy;
     int rc;
     memset(w, 0, sizeof(*w));
-    if ((rc = next_id(cc, &cc->next_claim, "claim", "claim_id", &s->claim_id, err)) < 0)
-        return rc;
     rcm_claim c;
     if ((rc = assemble(cc, s, &c, mem, err)) < 0)
         return rc;
     size_t n0 = fl->n;
-    rc = rcm_scrub_claim(scrub, &c, 0, fl);
-    if (rc < 0)
+    if (rcm_scrub_claim(scrub, &c, 0, fl) < 0)
         return rcm_error_set(err, RCM_ENOMEM, "claim %s: out of memory scrubbing it", s->claim_no);
     for (size_t i = n0; i < fl->n; i++) {
         rcm_finding *f = &fl->v[i];
@@ -1232,6 +1240,99 @@ static int write_claim(cycle_claims *cc, cl_src *s, const rcm_scrub *scrub, int 
                 w->errors++;
         }
     }
+    return 0;
+}
+
+/* The claim's findings rows: fl from index n0 on. */
+static int put_findings(cycle_claims *cc, const cl_src *s, const rcm_findings *fl, size_t n0, rcm_error *err)
+{
+    sqlite3_stmt *q;
+    int rc;
+    if (fl->n > n0 && (rc = stmt(cc, Q_INS_FINDING, &q, err)) < 0)
+        return rc;
+    for (size_t i = n0; i < fl->n; i++) {
+        const rcm_finding *f = &fl->v[i];
+        sqlite3_bind_int64(q, 1, s->claim_id);
+        sqlite3_bind_int64(q, 2, (sqlite3_int64)(i - n0 + 1));
+        bind_text(q, 3, f->rule);
+        bind_text(q, 4, rcm_severity_name(f->severity));
+        bind_text(q, 5, rcm_route_name(f->route));
+        sqlite3_bind_int64(q, 6, finding_line_no(f));
+        bind_text(q, 7, f->message);
+        if ((rc = store_step_done(cc->cy->st, q, "writing a finding", err)) < 0)
+            return rc;
+    }
+    return 0;
+}
+
+/* The charge row of line i (0-based) of s: its charge, owed by the payer billed, on its date of service. */
+static int put_charge(cycle_claims *cc, const cl_src *s, uint32_t i, rcm_error *err)
+{
+    rcm_cycle *cy = cc->cy;
+    const cl_line *l = &s->lines[i];
+    sqlite3_stmt *q;
+    int64_t entry;
+    int rc = next_id(cc, &cc->next_entry, "ledger", "entry_id", &entry, err);
+    if (rc < 0 || (rc = stmt(cc, Q_INS_LEDGER, &q, err)) < 0)
+        return rc;
+    sqlite3_bind_int64(q, 1, entry);
+    sqlite3_bind_int64(q, 2, s->practice_id);
+    sqlite3_bind_int64(q, 3, s->claim_id);
+    sqlite3_bind_int64(q, 4, i + 1);
+    sqlite3_bind_int64(q, 5, s->patient_id);
+    sqlite3_bind_int64(q, 6, s->payer_id);
+    sqlite3_bind_int64(q, 7, l->charge_cents);
+    store_bind_date(q, 8, l->dos != RCM_DATE_NONE ? l->dos : s->dos_from);
+    sqlite3_bind_int64(q, 9, cy->now);
+    bind_text(q, 10, cy->user);
+    return store_step_done(cy->st, q, "writing a charge", err);
+}
+
+/* The biller's item for held claim s: the rules that hold it (ids and codes only), due by the filing limit. */
+static int hold_item(cycle_claims *cc, const cl_src *s, const rcm_findings *fl, size_t n0, rcm_error *err)
+{
+    const cl_payer *py = payer_of(cc, s->payer_id);
+    rcm_buf *t = &cc->text;
+    rcm_buf_reset(t);
+    rcm_buf_addf(t, "claim %s held:", s->claim_no);
+    int shown = 0;
+    for (size_t i = n0; i < fl->n; i++) {
+        const rcm_finding *f = &fl->v[i];
+        if (f->severity != RCM_SEV_ERROR || f->route != RCM_ROUTE_BILLER)
+            continue;
+        if (shown == 5) {
+            rcm_buf_adds(t, " ...");
+            break;
+        }
+        rcm_buf_addf(t, "%s %s", shown ? "," : "", f->rule);
+        if (f->nlines)
+            rcm_buf_addf(t, " line %u", (unsigned)f->lines[0]);
+        shown++;
+    }
+    char summary[160];
+    cstr_copy(summary, sizeof(summary), rcm_buf_failed(t) ? "claim held by the scrubber" : t->ptr);
+    rcm_date due = py && py->timely_days > 0 && s->dos_from != RCM_DATE_NONE
+                       ? (rcm_date)(s->dos_from + py->timely_days)
+                       : RCM_DATE_NONE;
+    return work_add(cc, "scrub", s->claim_id, s->encounter_id, s->charge_cents, due, summary, err);
+}
+
+/*
+ * Writes claim s (claim_no, kind, freq, seq, codes and charges set): assembles
+ * and scrubs it (findings appended to fl from index n0), then the claim,
+ * diagnosis, line, charge (when charge), finding, work item and audit rows.
+ */
+static int write_claim(cycle_claims *cc, cl_src *s, const rcm_scrub *scrub, int charge, rcm_findings *fl,
+                       arena *mem, written *w, rcm_error *err)
+{
+    rcm_cycle *cy = cc->cy;
+    int rc;
+    memset(w, 0, sizeof(*w));
+    if ((rc = next_id(cc, &cc->next_claim, "claim", "claim_id", &s->claim_id, err)) < 0)
+        return rc;
+    size_t n0 = fl->n;
+    if ((rc = judge(cc, s, scrub, fl, mem, w, err)) < 0)
+        return rc;
     const char *status = w->held ? "held" : "ready";
 
     sqlite3_stmt *q;
@@ -1293,74 +1394,17 @@ static int write_claim(cycle_claims *cc, cl_src *s, const rcm_scrub *scrub, int 
         if ((rc = store_step_done(cy->st, q, "writing a claim line", err)) < 0)
             return rc;
     }
-    if (charge) {
-        /* one charge row per priced line, owed by the payer billed, on the date of service */
-        if ((rc = stmt(cc, Q_INS_LEDGER, &q, err)) < 0)
+    /* one charge row per priced line */
+    for (uint32_t i = 0; charge && i < s->n_lines; i++)
+        if (s->lines[i].charge_cents && (rc = put_charge(cc, s, i, err)) < 0)
             return rc;
-        for (uint32_t i = 0; i < s->n_lines; i++) {
-            const cl_line *l = &s->lines[i];
-            if (!l->charge_cents)
-                continue;
-            int64_t entry;
-            if ((rc = next_id(cc, &cc->next_entry, "ledger", "entry_id", &entry, err)) < 0)
-                return rc;
-            sqlite3_bind_int64(q, 1, entry);
-            sqlite3_bind_int64(q, 2, s->practice_id);
-            sqlite3_bind_int64(q, 3, s->claim_id);
-            sqlite3_bind_int64(q, 4, i + 1);
-            sqlite3_bind_int64(q, 5, s->patient_id);
-            sqlite3_bind_int64(q, 6, s->payer_id);
-            sqlite3_bind_int64(q, 7, l->charge_cents);
-            store_bind_date(q, 8, l->dos != RCM_DATE_NONE ? l->dos : s->dos_from);
-            sqlite3_bind_int64(q, 9, cy->now);
-            bind_text(q, 10, cy->user);
-            if ((rc = store_step_done(cy->st, q, "writing a charge", err)) < 0)
-                return rc;
-        }
-    }
-    if (fl->n > n0 && (rc = stmt(cc, Q_INS_FINDING, &q, err)) < 0)
+    if ((rc = put_findings(cc, s, fl, n0, err)) < 0)
         return rc;
-    for (size_t i = n0; i < fl->n; i++) {
-        const rcm_finding *f = &fl->v[i];
-        sqlite3_bind_int64(q, 1, s->claim_id);
-        sqlite3_bind_int64(q, 2, (sqlite3_int64)(i - n0 + 1));
-        bind_text(q, 3, f->rule);
-        bind_text(q, 4, rcm_severity_name(f->severity));
-        bind_text(q, 5, rcm_route_name(f->route));
-        sqlite3_bind_int64(q, 6, finding_line_no(f));
-        bind_text(q, 7, f->message);
-        if ((rc = store_step_done(cy->st, q, "writing a finding", err)) < 0)
-            return rc;
-    }
+    if (w->held && (rc = hold_item(cc, s, fl, n0, err)) < 0)
+        return rc;
 
     const cl_payer *py = payer_of(cc, s->payer_id);
     rcm_buf *t = &cc->text;
-    if (w->held) {
-        /* the biller's item: the rules that hold it (ids and codes only), due by the filing limit */
-        rcm_buf_reset(t);
-        rcm_buf_addf(t, "claim %s held:", s->claim_no);
-        int shown = 0;
-        for (size_t i = n0; i < fl->n; i++) {
-            const rcm_finding *f = &fl->v[i];
-            if (f->severity != RCM_SEV_ERROR || f->route != RCM_ROUTE_BILLER)
-                continue;
-            if (shown == 5) {
-                rcm_buf_adds(t, " ...");
-                break;
-            }
-            rcm_buf_addf(t, "%s %s", shown ? "," : "", f->rule);
-            if (f->nlines)
-                rcm_buf_addf(t, " line %u", (unsigned)f->lines[0]);
-            shown++;
-        }
-        char summary[160];
-        cstr_copy(summary, sizeof(summary), rcm_buf_failed(t) ? "claim held by the scrubber" : t->ptr);
-        rcm_date due = py && py->timely_days > 0 && s->dos_from != RCM_DATE_NONE
-                           ? (rcm_date)(s->dos_from + py->timely_days)
-                           : RCM_DATE_NONE;
-        if ((rc = work_add(cc, "scrub", s->claim_id, s->encounter_id, s->charge_cents, due, summary, err)) < 0)
-            return rc;
-    }
     rcm_buf_reset(t);
     rcm_buf_addf(t, "claim %s encounter %lld payer %s seq %c kind %c freq %c lines %u charge ", s->claim_no,
                  (long long)s->encounter_id, py ? py->code : "", s->seq, s->kind, s->freq, (unsigned)s->n_lines);
@@ -1626,6 +1670,218 @@ int rcm_claims_build(rcm_cycle *cy, rcm_build_report *out, rcm_error *err)
         rc = rcm_store_commit(cy->st, err);
     else
         rcm_store_rollback(cy->st);
+    cycle_claims_close(cc);
+    if (rc == 0 && out)
+        *out = rep;
+    return rc;
+}
+
+/* ---- rcm_claims_recheck ---- */
+
+/*
+ * Prices again, from the fee schedule as it is now, the lines of s charged
+ * 0 (no fee when it was built): those a fee now prices are marked repriced.
+ * *n how many.
+ */
+static int reprice(cycle_claims *cc, cl_src *s, uint32_t *n, rcm_error *err)
+{
+    *n = 0;
+    for (uint32_t i = 0; i < s->n_lines; i++) {
+        cl_line *l = &s->lines[i];
+        l->repriced = l->charge_cents == 0;
+        if (l->repriced)
+            l->charge_cents = -1;   /* unknown: price() takes it from the schedule */
+    }
+    int rc = price(cc, s, err);
+    if (rc < 0)
+        return rc;
+    for (uint32_t i = 0; i < s->n_lines; i++) {
+        cl_line *l = &s->lines[i];
+        l->repriced = l->repriced && !l->no_fee && l->charge_cents > 0;
+        /* a fee of 0 (or no units) prices a line at 0 as before: nothing to write */
+        if (l->repriced)
+            (*n)++;
+    }
+    return 0;
+}
+
+/* The claim's open scrub or rejection items: closed (it is ready), or one added when none is open (held). */
+static int recheck_items(cycle_claims *cc, const cl_src *s, int held, const rcm_findings *fl, size_t n0,
+                         rcm_error *err)
+{
+    rcm_cycle *cy = cc->cy;
+    sqlite3_stmt *q;
+    int rc;
+    if (!held) {
+        if ((rc = stmt(cc, Q_CLOSE_WORK, &q, err)) < 0)
+            return rc;
+        sqlite3_bind_int64(q, 1, cy->now);
+        bind_text(q, 2, cy->user);
+        sqlite3_bind_int64(q, 3, s->claim_id);
+        return store_step_done(cy->st, q, "closing the claim's work items", err);
+    }
+    if ((rc = stmt(cc, Q_CLAIM_WORK_OPEN, &q, err)) < 0)
+        return rc;
+    sqlite3_bind_int64(q, 1, s->claim_id);
+    if (sqlite3_step(q) != SQLITE_ROW)
+        return store_sqlerr(cy->st, err, "reading work items");
+    int open = sqlite3_column_int(q, 0) > 0;
+    sqlite3_reset(q);
+    return open ? 0 : hold_item(cc, s, fl, n0, err);
+}
+
+/* The audit detail of a recheck: ids, statuses, amounts and the rule ids still holding it. */
+static const char *recheck_detail(cycle_claims *cc, const cl_src *s, const char *was, const char *now,
+                                  uint32_t repriced, const rcm_findings *fl, size_t n0)
+{
+    rcm_buf *t = &cc->text;
+    rcm_buf_reset(t);
+    rcm_buf_addf(t, "claim %s %s to %s, %u line%s repriced, charge ", s->claim_no, was, now, (unsigned)repriced,
+                 repriced == 1 ? "" : "s");
+    rcm_buf_addcents(t, s->charge_cents);
+    int shown = 0;
+    for (size_t i = n0; i < fl->n; i++) {
+        const rcm_finding *f = &fl->v[i];
+        if (f->severity == RCM_SEV_ERROR && f->route == RCM_ROUTE_BILLER)
+            rcm_buf_addf(t, "%s %s", shown++ ? "," : ", held by", f->rule);
+    }
+    return rcm_buf_failed(t) ? "" : t->ptr;
+}
+
+/*
+ * Rechecks one claim (explicit: named by the caller, so a claim in another
+ * status is refused; else it is skipped). Findings go to fl (reset here).
+ */
+static int recheck_one(cycle_claims *cc, const rcm_scrub *scrub, int64_t claim_id, int explicit, rcm_findings *fl,
+                       arena *mem, rcm_build_report *rep, rcm_error *err)
+{
+    rcm_cycle *cy = cc->cy;
+    cl_src *s = &cc->src;
+    int rc = load_claim(cc, claim_id, s, err);
+    if (rc < 0)
+        return rc;
+    if (strcmp(s->status, "held") != 0 && strcmp(s->status, "rejected") != 0) {
+        if (!explicit)
+            return 0;
+        return rcm_error_set(err, RCM_EDENIED, "claim %s: status %s; only held or rejected claims are rechecked",
+                             s->claim_no, s->status);
+    }
+    char was[12];
+    cstr_copy(was, sizeof(was), s->status);
+    uint32_t repriced = 0;
+    if ((rc = reprice(cc, s, &repriced, err)) < 0)
+        return rc;
+    arena_reset(mem);
+    rcm_findings_reset(fl);
+    written w;
+    if ((rc = judge(cc, s, scrub, fl, mem, &w, err)) < 0)
+        return rc;
+    sqlite3_stmt *q;
+    /* the new charges: the line, and for an original claim its charge row (charges equal the lines) */
+    int original = s->freq == '1' && !s->primary_claim_id;
+    for (uint32_t i = 0; i < s->n_lines; i++) {
+        if (!s->lines[i].repriced)
+            continue;
+        if ((rc = stmt(cc, Q_UPD_LINE, &q, err)) < 0)
+            return rc;
+        sqlite3_bind_int64(q, 1, s->lines[i].charge_cents);
+        sqlite3_bind_int64(q, 2, s->claim_id);
+        sqlite3_bind_int64(q, 3, i + 1);
+        if ((rc = store_step_done(cy->st, q, "repricing a claim line", err)) < 0)
+            return rc;
+        if (original && (rc = put_charge(cc, s, i, err)) < 0)
+            return rc;
+    }
+    if ((rc = stmt(cc, Q_DEL_FINDINGS, &q, err)) < 0)
+        return rc;
+    sqlite3_bind_int64(q, 1, s->claim_id);
+    if ((rc = store_step_done(cy->st, q, "clearing a claim's findings", err)) < 0 ||
+        (rc = put_findings(cc, s, fl, 0, err)) < 0)
+        return rc;
+    const char *status = w.held ? "held" : "ready";
+    if ((rc = stmt(cc, Q_UPD_CLAIM, &q, err)) < 0)
+        return rc;
+    bind_text(q, 1, status);
+    sqlite3_bind_int64(q, 2, s->charge_cents);
+    sqlite3_bind_int64(q, 3, (sqlite3_int64)w.errors);
+    sqlite3_bind_int64(q, 4, s->claim_id);
+    if ((rc = store_step_done(cy->st, q, "updating a claim", err)) < 0 ||
+        (rc = recheck_items(cc, s, w.held, fl, 0, err)) < 0)
+        return rc;
+    if ((rc = audit(cc, "recheck", "claim", s->claim_id, recheck_detail(cc, s, was, status, repriced, fl, 0),
+                    err)) < 0)
+        return rc;
+    rep->claims++;
+    if (w.held)
+        rep->held++;
+    else
+        rep->ready++;
+    rep->lines += repriced;
+    for (uint32_t i = 0; i < s->n_lines; i++)
+        if (s->lines[i].repriced)
+            rep->charge_cents += s->lines[i].charge_cents;
+    return 0;
+}
+
+/* The claims stopped before adjudication (held or rejected), in claim id order; free(*out). */
+static int stopped_claims(cycle_claims *cc, int64_t **out, size_t *n, rcm_error *err)
+{
+    *out = NULL;
+    *n = 0;
+    sqlite3_stmt *q;
+    int rc = stmt(cc, Q_RECHECK_ALL, &q, err), step;
+    if (rc < 0)
+        return rc;
+    size_t cap = 0;
+    while ((step = sqlite3_step(q)) == SQLITE_ROW) {
+        if (grow((void **)out, *n, &cap, sizeof(**out)) < 0) {
+            sqlite3_reset(q);
+            return rcm_error_set(err, RCM_ENOMEM, "out of memory");
+        }
+        (*out)[(*n)++] = sqlite3_column_int64(q, 0);
+    }
+    sqlite3_reset(q);
+    if (step != SQLITE_DONE)
+        return store_sqlerr(cc->cy->st, err, "reading held and rejected claims");
+    return 0;
+}
+
+int rcm_claims_recheck(rcm_cycle *cy, int64_t claim_id, rcm_build_report *out, rcm_error *err)
+{
+    rcm_build_report rep;
+    memset(&rep, 0, sizeof(rep));
+    if (out)
+        *out = rep;
+    if (claim_id < 0)
+        return rcm_error_set(err, RCM_EINVAL, "claim #%lld: no such claim", (long long)claim_id);
+    const rcm_scrub *scrub = NULL;
+    int rc = cycle_scrubber(cy, &scrub, err);
+    if (rc < 0)
+        return rc;
+    cycle_claims *cc = NULL;
+    if ((rc = cycle_claims_open(cy, &cc, err)) < 0)
+        return rc;
+    rcm_findings fl;
+    rcm_findings_init(&fl);
+    arena mem;
+    arena_init(&mem, 1 << 16, (size_t)64 << 20);
+    int64_t *ids = NULL;
+    size_t n = 0;
+    if ((rc = rcm_store_begin(cy->st, err)) < 0)
+        goto done;
+    if (claim_id)
+        rc = recheck_one(cc, scrub, claim_id, 1, &fl, &mem, &rep, err);
+    else if ((rc = stopped_claims(cc, &ids, &n, err)) == 0)
+        for (size_t i = 0; i < n && rc == 0; i++)
+            rc = recheck_one(cc, scrub, ids[i], 0, &fl, &mem, &rep, err);
+    if (rc == 0)
+        rc = rcm_store_commit(cy->st, err);
+    else
+        rcm_store_rollback(cy->st);
+done:
+    free(ids);
+    arena_release(&mem);
+    rcm_findings_release(&fl);
     cycle_claims_close(cc);
     if (rc == 0 && out)
         *out = rep;

@@ -680,3 +680,209 @@ Test(cycle_claims, list_filters_by_status_and_payer)
     cr_assert_null(v);
     cyfx_close(&f);
 }
+
+/* ---- rcm_claims_recheck: held and rejected claims once the data is fixed ---- */
+
+/* The fixture's practice file with a fee for 99499 added (re-imported as the biller would). */
+static void import_fee_99499(cyfx *f)
+{
+    const char *at = strstr(cyfx_practice_json, "\"fees\": [\n");
+    cr_assert(at, "the fixture's practice file has no fees");
+    size_t head = (size_t)(at - cyfx_practice_json) + strlen("\"fees\": [\n");
+    char *text = malloc(strlen(cyfx_practice_json) + 64);
+    cr_assert(text);
+    memcpy(text, cyfx_practice_json, head);
+    snprintf(text + head, strlen(cyfx_practice_json) + 64 - head, "  {\"code\": \"99499\", \"charge\": \"60.00\"},\n%s",
+             cyfx_practice_json + head);
+    cr_assert_eq(cyfx_import_practice(f, text), 0, "%s", f->err.msg);
+    free(text);
+}
+
+/* What a recheck may write, in one text: equal before and after proves it wrote nothing. */
+static const char *recheck_state(cyfx *f)
+{
+    return cyfx_text(f, "SELECT (SELECT group_concat(claim_no || ':' || status || ':' || charge_cents || ':' ||"
+                        " scrub_errors, ' ') FROM claim) || ' | ' || (SELECT group_concat(charge_cents) FROM claim_line)"
+                        " || ' | ' || (SELECT count(*) || '/' || COALESCE(SUM(amount_cents), 0) FROM ledger) || ' | '"
+                        " || (SELECT count(*) FROM claim_finding) || ' | ' || (SELECT group_concat(status) FROM"
+                        " work_item) || ' | ' || (SELECT count(*) FROM audit_event)");
+}
+
+Test(cycle_claims, recheck_prices_a_fee_added_since_and_makes_the_claim_ready)
+{
+    cyfx f;
+    cyfx_open(&f);
+    cyfx_add(&f, "ENC-1", NULL, "MCR", "I10", "99213;99499");     /* 99499: no fee yet */
+    cr_assert_eq(cyfx_bill(&f), 0, "%s", f.err.msg);
+    int64_t id = cyfx_claim_of(&f, "ENC-1");
+    cr_assert_str_eq(claim_text(&f, "SELECT status FROM claim WHERE claim_id = %lld", id), "held");
+    import_fee_99499(&f);
+    rcm_build_report rep;
+    cr_assert_eq(rcm_claims_recheck(f.cy, id, &rep, &f.err), 0, "%s", f.err.msg);
+    cr_assert_eq(rep.claims, 1);
+    cr_assert_eq(rep.ready, 1);
+    cr_assert_eq(rep.held, 0);
+    cr_assert_eq(rep.lines, 1, "only the unpriced line is priced again");
+    cr_assert_eq(rep.charge_cents, 6000);
+    /* the line, the claim and the ledger carry the new charge; the number and frequency stay */
+    cr_assert_str_eq(claim_text(&f, "SELECT status || ' ' || claim_no || ' ' || freq || ' ' || charge_cents || ' ' ||"
+                                    " scrub_errors FROM claim WHERE claim_id = %lld", id),
+                     "ready C000000001 1 21000 0");
+    cr_assert_str_eq(claim_text(&f, "SELECT group_concat(charge_cents, ',') FROM (SELECT charge_cents FROM claim_line"
+                                    " WHERE claim_id = %lld ORDER BY line_no)", id),
+                     "15000,6000");
+    cr_assert_eq(claim_int(&f, "SELECT count(*) FROM ledger l JOIN claim c ON c.claim_id = l.claim_id"
+                               " WHERE l.claim_id = %lld AND l.kind = 'charge' AND l.line_no = 2"
+                               " AND l.amount_cents = 6000 AND l.payer_id = c.payer_id AND l.user_name = 'tester'", id),
+                 1);
+    cr_assert_eq(claim_int(&f, "SELECT SUM(amount_cents) FROM ledger WHERE claim_id = %lld AND kind = 'charge'", id),
+                 21000);
+    rcm_ledger_report lr;
+    cr_assert_eq(rcm_ledger_check(f.cy, &lr, &f.err), 0, "%s", f.err.msg);
+    cr_assert_eq(lr.problems, 0);
+    /* SYN-008 no longer fires: no finding left; the biller's item is done */
+    cr_assert_eq(claim_int(&f, "SELECT count(*) FROM claim_finding WHERE claim_id = %lld", id), 0);
+    cr_assert_eq(claim_int(&f, "SELECT count(*) FROM work_item WHERE claim_id = %lld AND kind = 'scrub'"
+                               " AND status = 'done' AND closed_by = 'tester' AND closed_at = 1656676800", id),
+                 1);
+    cr_assert_eq(cyfx_int(&f, "SELECT count(*) FROM work_item WHERE status = 'open'"), 0);
+    /* one audit event, ids and codes only */
+    cr_assert_str_eq(claim_text(&f, "SELECT detail FROM audit_event WHERE action = 'recheck' AND entity = 'claim'"
+                                    " AND entity_id = %lld", id),
+                     "claim C000000001 held to ready, 1 line repriced, charge 210");
+    cr_assert_eq(cyfx_int(&f, "SELECT count(*) FROM audit_event WHERE detail LIKE '%TESTER%'"), 0);
+    /* nothing left to recheck */
+    cr_assert_eq(rcm_claims_recheck(f.cy, 0, &rep, &f.err), 0, "%s", f.err.msg);
+    cr_assert_eq(rep.claims, 0);
+    cyfx_close(&f);
+}
+
+Test(cycle_claims, recheck_leaves_a_claim_still_wrong_held_with_one_open_item)
+{
+    cyfx f;
+    cyfx_open(&f);
+    cyfx_add(&f, "ENC-1", NULL, "MCR", "I10", "99499");
+    cyfx_add(&f, "ENC-2", "2022-06-16", "MCR", "I10", "99213");
+    cr_assert_eq(cyfx_bill(&f), 0, "%s", f.err.msg);
+    int64_t held = cyfx_claim_of(&f, "ENC-1"), ready = cyfx_claim_of(&f, "ENC-2");
+    rcm_build_report rep;
+    cr_assert_eq(rcm_claims_recheck(f.cy, 0, &rep, &f.err), 0, "%s", f.err.msg);
+    cr_assert_eq(rep.claims, 1, "the ready claim is not rechecked");
+    cr_assert_eq(rep.held, 1);
+    cr_assert_eq(rep.ready, 0);
+    cr_assert_eq(rep.lines, 0);
+    cr_assert_str_eq(claim_text(&f, "SELECT status FROM claim WHERE claim_id = %lld", held), "held");
+    /* its findings replaced, not added to: SYN-007 (a 0.00 claim) and SYN-008 once each, with the reason */
+    cr_assert_str_eq(claim_text(&f, "SELECT group_concat(rule_id || ' ' || line_no || ' ' || message, ' | ') FROM"
+                                    " (SELECT * FROM claim_finding WHERE claim_id = %lld ORDER BY seq)", held),
+                     "SYN-007 0 2300 CLM02 total charge is 0.00 | SYN-008 1 line 1 (99499): no fee for 99499 in the"
+                     " practice's fee schedule; the charge is 0.00");
+    cr_assert_eq(claim_int(&f, "SELECT count(*) FROM work_item WHERE claim_id = %lld AND status = 'open'", held), 1,
+                 "its open item is kept, no second one");
+    cr_assert_eq(claim_int(&f, "SELECT count(*) FROM audit_event WHERE action = 'recheck' AND entity_id = %lld",
+                           ready),
+                 0);
+    cr_assert_str_eq(claim_text(&f, "SELECT detail FROM audit_event WHERE action = 'recheck' AND entity_id = %lld",
+                                held),
+                     "claim C000000001 held to held, 0 lines repriced, charge 0, held by SYN-007, SYN-008");
+    /* its item closed by hand: the next recheck that still holds it opens one */
+    cyfx_exec(&f, "UPDATE work_item SET status = 'done'");
+    cr_assert_eq(rcm_claims_recheck(f.cy, held, &rep, &f.err), 0, "%s", f.err.msg);
+    cr_assert_eq(claim_int(&f, "SELECT count(*) FROM work_item WHERE claim_id = %lld AND status = 'open'"
+                               " AND kind = 'scrub' AND queue = 'biller'", held),
+                 1);
+    cr_assert_str_eq(claim_text(&f, "SELECT summary FROM work_item WHERE claim_id = %lld AND status = 'open'", held),
+                     "claim C000000001 held: SYN-007, SYN-008 line 1");
+    rcm_ledger_report lr;
+    cr_assert_eq(rcm_ledger_check(f.cy, &lr, &f.err), 0, "%s", f.err.msg);
+    cyfx_close(&f);
+}
+
+Test(cycle_claims, recheck_makes_a_rejected_claim_ready_as_it_is)
+{
+    cyfx f;
+    cyfx_open(&f);
+    cyfx_add(&f, "ENC-1", NULL, "MCR", "I10", "99213");
+    cr_assert_eq(cyfx_bill(&f), 0, "%s", f.err.msg);
+    int64_t id = cyfx_claim_of(&f, "ENC-1");
+    /* as a 277CA A7 leaves it: rejected, with the biller's rejection item */
+    char sql[512];
+    snprintf(sql, sizeof(sql), "UPDATE claim SET status = 'rejected', submissions = 1, first_ack = 'rejected'"
+                               " WHERE claim_id = %lld", (long long)id);
+    cyfx_exec(&f, sql);
+    snprintf(sql, sizeof(sql), "INSERT INTO work_item (item_id, practice_id, queue, kind, claim_id, encounter_id,"
+                               " amount_cents, status, summary, created_at) VALUES (9, 1, 'biller', 'rejection',"
+                               " %lld, NULL, 15000, 'open', 'claim C000000001 rejected A7:562', 0)",
+             (long long)id);
+    cyfx_exec(&f, sql);
+    int64_t rows = cyfx_int(&f, "SELECT count(*) FROM ledger");
+    rcm_build_report rep;
+    cr_assert_eq(rcm_claims_recheck(f.cy, 0, &rep, &f.err), 0, "%s", f.err.msg);
+    cr_assert_eq(rep.claims, 1);
+    cr_assert_eq(rep.ready, 1);
+    cr_assert_str_eq(claim_text(&f, "SELECT status || ' ' || claim_no || ' ' || freq || ' ' || charge_cents || ' '"
+                                    " || submissions FROM claim WHERE claim_id = %lld", id),
+                     "ready C000000001 1 15000 1");
+    cr_assert_eq(cyfx_int(&f, "SELECT count(*) FROM ledger"), rows, "no charge twice");
+    cr_assert_str_eq(cyfx_text(&f, "SELECT status || ' ' || closed_by FROM work_item WHERE item_id = 9"),
+                     "done tester");
+    cr_assert_eq(cyfx_int(&f, "SELECT count(*) FROM claim"), 1, "no new claim: the same one goes out again");
+    cyfx_close(&f);
+}
+
+Test(cycle_claims, recheck_refuses_a_claim_in_another_status_and_changes_nothing)
+{
+    static const char *const statuses[] = { "submitted", "accepted", "ready", "paid", "denied" };
+    cyfx f;
+    cyfx_open(&f);
+    cyfx_add(&f, "ENC-1", NULL, "MCR", "I10", "99213;99499");
+    cr_assert_eq(cyfx_bill(&f), 0, "%s", f.err.msg);
+    int64_t id = cyfx_claim_of(&f, "ENC-1");
+    import_fee_99499(&f);
+    char sql[160], before[512];
+    for (size_t i = 0; i < sizeof(statuses) / sizeof(statuses[0]); i++) {
+        snprintf(sql, sizeof(sql), "UPDATE claim SET status = '%s' WHERE claim_id = %lld", statuses[i], (long long)id);
+        cyfx_exec(&f, sql);
+        snprintf(before, sizeof(before), "%s", recheck_state(&f));
+        rcm_build_report rep;
+        memset(&f.err, 0, sizeof(f.err));
+        cr_assert_eq(rcm_claims_recheck(f.cy, id, &rep, &f.err), RCM_EDENIED, "%s", statuses[i]);
+        cr_assert(strstr(f.err.msg, statuses[i]), "%s", f.err.msg);
+        cr_assert_eq(rep.claims, 0);
+        cr_assert_eq(rcm_claims_recheck(f.cy, 0, &rep, &f.err), 0, "%s", f.err.msg);
+        cr_assert_eq(rep.claims, 0, "%s", statuses[i]);
+        cr_assert_str_eq(recheck_state(&f), before, "%s", statuses[i]);
+    }
+    memset(&f.err, 0, sizeof(f.err));
+    cr_assert_eq(rcm_claims_recheck(f.cy, 99, NULL, &f.err), RCM_ENOTFOUND);
+    cyfx_close(&f);
+}
+
+Test(cycle_claims, a_failed_recheck_writes_nothing)
+{
+    cyfx f;
+    cyfx_open(&f);
+    cyfx_add(&f, "ENC-1", NULL, "MCR", "I10", "99213;99499");
+    cyfx_add(&f, "ENC-2", "2022-06-16", "MCR", "I10", "99499");
+    cr_assert_eq(cyfx_bill(&f), 0, "%s", f.err.msg);
+    import_fee_99499(&f);
+    /* the second claim's new charge cannot be written */
+    cyfx_exec(&f, "CREATE TRIGGER no_second BEFORE INSERT ON ledger WHEN NEW.claim_id = 2"
+                  " BEGIN SELECT RAISE(ABORT, 'disk trouble'); END");
+    char before[512];
+    snprintf(before, sizeof(before), "%s", recheck_state(&f));
+    rcm_build_report rep;
+    memset(&f.err, 0, sizeof(f.err));
+    cr_assert_lt(rcm_claims_recheck(f.cy, 0, &rep, &f.err), 0);
+    cr_assert(strstr(f.err.msg, "disk trouble"), "%s", f.err.msg);
+    cr_assert_eq(rep.claims, 0, "a failed recheck reports nothing");
+    cr_assert_str_eq(recheck_state(&f), before);
+    cyfx_exec(&f, "DROP TRIGGER no_second");
+    cr_assert_eq(rcm_claims_recheck(f.cy, 0, &rep, &f.err), 0, "%s", f.err.msg);
+    cr_assert_eq(rep.ready, 2);
+    cr_assert_eq(rep.lines, 2);
+    cr_assert_eq(cyfx_int(&f, "SELECT count(*) FROM claim WHERE status = 'ready'"), 2);
+    rcm_ledger_report lr;
+    cr_assert_eq(rcm_ledger_check(f.cy, &lr, &f.err), 0, "%s", f.err.msg);
+    cyfx_close(&f);
+}
