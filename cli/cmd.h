@@ -44,6 +44,7 @@ int cmd_paysim(int argc, char **argv);   /* cmd_paysim.c */
 int cmd_denial(int argc, char **argv);   /* cmd_denial.c */
 int cmd_coding(int argc, char **argv);   /* cmd_coding.c */
 int cmd_claims(int argc, char **argv);   /* cmd_claims.c */
+int cmd_coverage(int argc, char **argv); /* cmd_coverage.c */
 
 /* x12 subcommands */
 int cmd_x12_check(int argc, char **argv);

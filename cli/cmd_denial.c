@@ -276,7 +276,9 @@ done:
 static const char rebill_usage[] =
     "usage: rcm denial rebill CLAIM [--note TEXT] [options]\n"
     "After a billing fix, a replacement claim (frequency 7, REF*F8) with the same codes;\n"
-    "the claim's open biller-routed denials become corrected.\n" CLI_CYCLE_HELP;
+    "the claim's open biller-routed denials become corrected. When the claim's coverage now\n"
+    "names another payer (rcm coverage set), a new claim (frequency 1) to that payer instead:\n"
+    "the balance moves to it, the old claim closes and its billing denials are resolved.\n" CLI_CYCLE_HELP;
 
 static int denial_rebill(int argc, char **argv)
 {
@@ -312,7 +314,22 @@ static int denial_rebill(int argc, char **argv)
         } else {
             char no[48];
             claim_no_of(cy, fixed, no, sizeof(no));
-            printf("replacement claim %s replaces %s: the biller submits it\n", no, argv[optind]);
+            /* a frequency-1 claim: the coverage names another payer now, billed afresh */
+            json_t *j = NULL;
+            rcm_error e2;
+            memset(&e2, 0, sizeof(e2));
+            const char *freq = NULL, *payer = NULL;
+            if (rcm_claim_show(cy, fixed, &j, &e2) == 0) {
+                json_t *cyc = json_object_get(j, "cycle");
+                freq = json_string_value(json_object_get(cyc, "freq"));
+                payer = json_string_value(json_object_get(cyc, "payer"));
+            }
+            if (freq && payer && strcmp(freq, "1") == 0)
+                printf("claim %s to %s rebills %s (its coverage names %s now): the biller submits it\n", no, payer,
+                       argv[optind], payer);
+            else
+                printf("replacement claim %s replaces %s: the biller submits it\n", no, argv[optind]);
+            json_decref(j);
         }
     }
     cli_cycle_close(st, cy);

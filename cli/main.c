@@ -8,6 +8,7 @@ static const cmd top[] = {
     { "claims", cmd_claims, "build claims from signed-off encounters; list and show them; secondary claims" },
     { "code", cmd_code, "look up and search ICD-10-CM, HCPCS and CPT codes" },
     { "coding", cmd_coding, "the coder's queue: assign codes, override findings, sign off" },
+    { "coverage", cmd_coverage, "set and show a patient's coverage (after a coverage denial)" },
     { "demo", cmd_demo, "README command 1: the whole revenue cycle on the bundled demo data" },
     { "denial", cmd_denial, "work denials: corrected claims, replacements, write-offs, appeals" },
     { "encounter", cmd_encounter, "import encounters from the EHR and show one" },

@@ -111,4 +111,52 @@ typedef struct rcm_encounter_info {
 RCM_API int rcm_encounter_get(rcm_cycle *cy, int64_t encounter_id, rcm_encounter_info *out, rcm_error *err);
 RCM_API void rcm_encounter_info_release(rcm_encounter_info *e);
 
+/* ---- a patient's coverage set by the biller (rcm coverage set / show) ---- */
+
+/*
+ * A coverage as the biller sets it, outside an encounter import: after a
+ * billing-rooted denial (CO-27 coverage ended, CO-109 not this payer, CO-31
+ * member not identified) the biller corrects the coverage, then rebills
+ * (rcm_denial_rebill). Strings are borrowed; NULL and '' mean none.
+ */
+typedef struct rcm_coverage_update {
+    const char *mrn;            /* the patient's medical record number (required) */
+    const char *seq;            /* "P", "S" or "T" (required) */
+    const char *payer;          /* the practice's payer code (required) */
+    const char *member_id;      /* required; X12 text, at most 80 */
+    const char *group_no;       /* at most 50 */
+    const char *group_name;     /* at most 60 */
+    const char *relation;       /* SBR02: NULL or '' is 18 (self); 01 19 20 21 39 40 53 G8 */
+    /* the subscriber, required (last, first, dob, sex) when relation is not 18, empty when it is */
+    const char *sub_last, *sub_first, *sub_sex;
+    rcm_date sub_dob;           /* RCM_DATE_NONE: none */
+    const char *sub_addr1, *sub_city, *sub_state, *sub_zip;     /* all or none */
+    rcm_date from, to;          /* in force from, to (RCM_DATE_NONE: open) */
+} rcm_coverage_update;
+
+/*
+ * Creates or replaces the coverage (patient, seq) in one transaction, with
+ * an audit event (ids and codes only; nothing is written when the stored
+ * coverage is the same). A secondary needs a primary, a tertiary a
+ * secondary. Claims keep the payer they were sent to. Errors name the
+ * field, never its value: RCM_EINVAL (a bad field), RCM_ENOTFOUND (no such patient or payer),
+ * RCM_EIO. On an error nothing is written.
+ */
+RCM_API int rcm_coverage_set(rcm_cycle *cy, const rcm_coverage_update *u, rcm_error *err);
+
+/* A stored coverage, as rcm coverage show lists it. */
+typedef struct rcm_coverage_row {
+    int64_t coverage_id, payer_id;
+    char seq[2], payer[11], member_id[81], group_no[51], group_name[61], relation[3];
+    int has_subscriber;         /* 1: the subscriber is not the patient (names are not read) */
+    rcm_date from, to;          /* RCM_DATE_NONE: open */
+} rcm_coverage_row;
+
+/*
+ * The coverages of the patient with medical record number mrn, P S T in
+ * order, as an array the caller frees with free(). Errors: RCM_ENOTFOUND (no
+ * such patient), RCM_EIO, RCM_ENOMEM.
+ */
+RCM_API int rcm_coverage_list(rcm_cycle *cy, const char *mrn, rcm_coverage_row **out, size_t *n, rcm_error *err);
+
 #endif

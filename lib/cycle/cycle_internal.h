@@ -8,9 +8,10 @@
  * lib/store/schema.c is the definition):
  * - A row is never updated or deleted. amount_cents is what it adds to the
  *   balance owed on claim_id by payer_id (NULL: the patient).
- * - Only an original claim (freq 1, not a secondary) has charge rows. A
- *   replacement (freq 7) or a secondary claim starts with transfer rows that
- *   move an open balance from the claim it follows.
+ * - Only an original claim (freq 1, not a secondary, not a rebill of another
+ *   claim to a new payer) has charge rows. A replacement (freq 7), a rebill
+ *   (original_claim_id set) or a secondary claim starts with transfer rows
+ *   that move an open balance from the claim it follows.
  * - Contractual and other automatic adjustments (the routing table's route
  *   "auto") post as adjustment rows; patient shares (PR 1/2/3...) as
  *   transfers to the patient; denials (route coder/biller) leave the amount

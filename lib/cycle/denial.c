@@ -517,6 +517,152 @@ static int replace_claim(rcm_cycle *cy, const denial_claim *oc, cycle_claim_new 
     return rc;
 }
 
+/* The claim's coverage (its patient and seq) as it stands now. */
+typedef struct rebill_cov {
+    int64_t coverage_id, payer_id;
+    char payer[11];
+    int in_force;               /* on the claim's date of service */
+    int64_t timely_days;
+} rebill_cov;
+
+static int coverage_now(rcm_cycle *cy, const denial_claim *c, rebill_cov *out, rcm_error *err)
+{
+    memset(out, 0, sizeof(*out));
+    sqlite3_stmt *s = NULL;
+    int rc = store_prepare(cy->st, &s,
+                           "SELECT v.coverage_id, v.payer_id, p.code, p.timely_days,"
+                           " (v.eff_from IS NULL OR v.eff_from <= ?3) AND (v.eff_to IS NULL OR v.eff_to >= ?3)"
+                           " FROM coverage v JOIN payer p ON p.payer_id = v.payer_id"
+                           " WHERE v.patient_id = ?1 AND v.seq = ?2",
+                           err);
+    if (rc < 0)
+        return rc;
+    char seq[2] = { c->seq, 0 };
+    sqlite3_bind_int64(s, 1, c->patient_id);
+    sqlite3_bind_text(s, 2, seq, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 3, c->dos);
+    int step = sqlite3_step(s);
+    if (step == SQLITE_ROW) {
+        out->coverage_id = sqlite3_column_int64(s, 0);
+        out->payer_id = sqlite3_column_int64(s, 1);
+        cstr_copy(out->payer, sizeof(out->payer), (const char *)sqlite3_column_text(s, 2));
+        out->timely_days = sqlite3_column_int64(s, 3);
+        out->in_force = sqlite3_column_int(s, 4);
+    } else if (step == SQLITE_DONE) {
+        rc = rcm_error_set(err, RCM_EDENIED, "claim %s: the patient has no coverage %c any more", c->claim_no,
+                           c->seq);
+    } else {
+        rc = store_sqlerr(cy->st, err, "reading the claim's coverage");
+    }
+    sqlite3_finalize(s);
+    return rc;
+}
+
+static int no_appeal_pending(rcm_cycle *cy, const denial_claim *c, rcm_error *err)
+{
+    int64_t pending = 0;
+    int rc = query_int(cy, "SELECT COUNT(*) FROM appeal WHERE claim_id = ? AND status = 'filed'", c->claim_id, 0,
+                       &pending, err);
+    if (rc == 0 && pending)
+        rc = rcm_error_set(err, RCM_EDENIED, "claim %s: an appeal is pending; close it first", c->claim_no);
+    return rc;
+}
+
+/*
+ * The claim's coverage now names another payer (the biller set it after a
+ * coverage-ended or not-this-payer denial): bills that payer with a new
+ * original claim (frequency 1, no REF*F8: the new payer never saw the old
+ * one) built from spec's codes. The new claim has no charge rows: the old
+ * claim's open balances move to it by transfer pairs, the old payer's to
+ * the new payer, any other party's to the same party. The old claim is
+ * closed (nothing more will be paid on it), its open biller denials are
+ * resolved by the new claim and its biller items done; the biller is asked
+ * to submit the new claim.
+ */
+static int rebill_elsewhere(rcm_cycle *cy, const denial_claim *oc, const rebill_cov *cov, cycle_claim_new *spec,
+                            const char *note, int64_t *new_claim_id, rcm_error *err)
+{
+    char dos[16] = "";
+    rcm_date_fmt(dos, oc->dos, 1);
+    if (!cov->in_force)
+        return rcm_error_set(err, RCM_EDENIED,
+                             "claim %s: coverage %c (payer %s) is not in force on %s, the date of service: set its"
+                             " dates first (rcm coverage set)",
+                             oc->claim_no, oc->seq, cov->payer, dos);
+    spec->encounter_id = oc->encounter_id;
+    spec->coverage_id = cov->coverage_id;
+    spec->freq = '1';
+    spec->original_claim_id = oc->claim_id;
+    spec->primary_claim_id = oc->primary_claim_id;
+    spec->original_icn[0] = '\0';
+    spec->charge = 0;
+    int64_t new_id = 0;
+    int rc = cycle_claim_create(cy, spec, &new_id, NULL, err);
+    if (rc < 0)
+        return rc;
+    denial_claim nc;
+    if ((rc = denial_claim_load(cy, new_id, &nc, err)) < 0)
+        return rc;
+    denial_balance b[DENIAL_MAX_PARTIES];
+    size_t n = 0;
+    if ((rc = denial_balances(cy, oc->claim_id, b, &n, err)) < 0)
+        return rc;
+    char memo_out[96], memo_in[96];
+    snprintf(memo_out, sizeof(memo_out), "to claim %s (payer %s)", nc.claim_no, cov->payer);
+    snprintf(memo_in, sizeof(memo_in), "from claim %s", oc->claim_no);
+    int64_t moved = 0;
+    for (size_t i = 0; i < n; i++) {
+        denial_entry e = { .practice_id = oc->practice_id, .claim_id = oc->claim_id, .patient_id = oc->patient_id,
+                           .payer_id = b[i].payer_id, .kind = "transfer", .amount_cents = -b[i].cents,
+                           .memo = memo_out };
+        if ((rc = denial_ledger_add(cy, &e, err)) < 0)
+            return rc;
+        e.practice_id = nc.practice_id;
+        e.claim_id = nc.claim_id;
+        e.payer_id = b[i].payer_id == oc->payer_id ? nc.payer_id : b[i].payer_id;
+        e.amount_cents = b[i].cents;
+        e.memo = memo_in;
+        if ((rc = denial_ledger_add(cy, &e, err)) < 0)
+            return rc;
+        if (b[i].payer_id == oc->payer_id)
+            moved += b[i].cents;
+    }
+    if ((rc = set_claim_status(cy, oc->claim_id, "closed", err)) < 0 ||
+        (rc = exec_bind(cy,
+                        "UPDATE denial SET status = 'resolved', corrected_claim_id = ?2, resolved_at = ?3,"
+                        " resolved_by = ?4 WHERE claim_id = ?1 AND route = 'biller' AND status = 'open'",
+                        "updating denials", oc->claim_id, nc.claim_id, err)) < 0 ||
+        (rc = exec_bind(cy,
+                        "UPDATE work_item SET status = 'done', closed_at = ?3, closed_by = ?4"
+                        " WHERE claim_id = ?1 AND queue = 'biller' AND status = 'open'",
+                        "closing work items", oc->claim_id, 0, err)) < 0 ||
+        (rc = sweep_items(cy, oc->claim_id, err)) < 0)
+        return rc;
+    char summary[160];
+    snprintf(summary, sizeof(summary), "submit claim %s to %s (rebills %s: coverage %c changed payer)",
+             nc.claim_no, cov->payer, oc->claim_no, oc->seq);
+    cycle_work w = { .queue = RCM_QUEUE_BILLER, .kind = "correction", .claim_id = nc.claim_id,
+                     .encounter_id = nc.encounter_id, .amount_cents = moved,
+                     .due = cov->timely_days > 0 ? oc->dos + (rcm_date)cov->timely_days : RCM_DATE_NONE,
+                     .summary = summary };
+    if ((rc = cycle_work_add(cy, &w, NULL, err)) < 0)
+        return rc;
+    char moved_s[32];
+    rcm_cents_fmt(moved_s, moved);
+    rcm_buf d;
+    rcm_buf_init(&d, 1024);
+    rcm_buf_addf(&d, "rebilled as claim %lld %s freq 1 to payer %lld %s (was payer %lld); moved %s",
+                 (long long)nc.claim_id, nc.claim_no, (long long)nc.payer_id, cov->payer, (long long)oc->payer_id,
+                 moved_s);
+    if (note && *note)
+        rcm_buf_addf(&d, "; note: %.300s", note);
+    rc = cycle_audit(cy, "rebill", "claim", oc->claim_id, rcm_buf_failed(&d) ? "" : d.ptr, err);
+    rcm_buf_release(&d);
+    if (rc == 0)
+        *new_claim_id = nc.claim_id;
+    return rc;
+}
+
 /* ---- public API ---- */
 
 int rcm_denial_list(rcm_cycle *cy, const char *route, int open_only, rcm_denial **out, size_t *n, rcm_error *err)
@@ -707,26 +853,23 @@ int rcm_denial_rebill(rcm_cycle *cy, int64_t claim_id, const char *note, int64_t
                            oc.claim_no, (long long)coder_open, coder_open == 1 ? " is" : "s are");
         goto fail;
     }
-    if ((rc = replaceable(cy, &oc, err)) < 0)
+    rebill_cov cov;
+    if ((rc = coverage_now(cy, &oc, &cov, err)) < 0)
         goto fail;
-    int64_t cov_payer = 0;
-    if ((rc = query_int(cy, "SELECT payer_id FROM coverage WHERE coverage_id = ?", oc.coverage_id, 0, &cov_payer,
-                        err)) < 0)
-        goto fail;
-    if (cov_payer != oc.payer_id) {
-        rc = rcm_error_set(err, RCM_EDENIED,
-                           "claim %s: its coverage now names another payer: a replacement goes to the payer that"
-                           " adjudicated the claim",
-                           oc.claim_no);
-        goto fail;
-    }
     cycle_claim_new spec;
     memset(&spec, 0, sizeof(spec));
-    if ((rc = denial_claim_codes(cy, claim_id, &spec, &lines, err)) < 0)
+    if (cov.payer_id != oc.payer_id) {
+        /* the coverage now names another payer: a new original claim to it */
+        if ((rc = no_appeal_pending(cy, &oc, err)) < 0 ||
+            (rc = denial_claim_codes(cy, claim_id, &spec, &lines, err)) < 0 ||
+            (rc = rebill_elsewhere(cy, &oc, &cov, &spec, note, new_claim_id ? new_claim_id : &dummy, err)) < 0)
+            goto fail;
+    } else if ((rc = replaceable(cy, &oc, err)) < 0 ||
+               (rc = denial_claim_codes(cy, claim_id, &spec, &lines, err)) < 0 ||
+               (rc = replace_claim(cy, &oc, &spec, NULL, 0, "rebill", note, new_claim_id ? new_claim_id : &dummy,
+                                   err)) < 0) {
         goto fail;
-    if ((rc = replace_claim(cy, &oc, &spec, NULL, 0, "rebill", note, new_claim_id ? new_claim_id : &dummy,
-                            err)) < 0)
-        goto fail;
+    }
     if ((rc = rcm_store_commit(cy->st, err)) < 0)
         goto fail;
     free(lines);

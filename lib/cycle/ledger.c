@@ -22,10 +22,11 @@ typedef struct ledger_rule {
 } ledger_rule;
 
 static const ledger_rule rules[] = {
-    /* an original claim (frequency 1, not secondary) is charged exactly its charge, by charge rows */
+    /* an original claim (frequency 1, neither secondary nor a rebill of another claim) is charged exactly its
+       charge, by charge rows */
     { "SELECT c.claim_no, COALESCE(SUM(l.amount_cents), 0), c.charge_cents FROM claim c"
       " LEFT JOIN ledger l ON l.claim_id = c.claim_id AND l.kind = 'charge'"
-      " WHERE c.freq = '1' AND c.primary_claim_id IS NULL"
+      " WHERE c.freq = '1' AND c.primary_claim_id IS NULL AND c.original_claim_id IS NULL"
       " GROUP BY c.claim_id, c.claim_no, c.charge_cents"
       " HAVING COALESCE(SUM(l.amount_cents), 0) <> c.charge_cents ORDER BY c.claim_id",
       "claim '%s': charge rows add up to %s, its charge is %s", 1 },
@@ -34,10 +35,10 @@ static const ledger_rule rules[] = {
       " GROUP BY c.claim_id, c.claim_no, c.charge_cents"
       " HAVING c.charge_cents <> COALESCE(SUM(cl.charge_cents), 0) ORDER BY c.claim_id",
       "claim '%s': its charge is %s, its lines add up to %s", 1 },
-    /* replacements and secondary claims start from transfers, never charges */
+    /* replacements, rebills to another payer and secondary claims start from transfers, never charges */
     { "SELECT c.claim_no, SUM(l.amount_cents), COUNT(*) FROM claim c"
       " JOIN ledger l ON l.claim_id = c.claim_id AND l.kind = 'charge'"
-      " WHERE c.freq <> '1' OR c.primary_claim_id IS NOT NULL"
+      " WHERE c.freq <> '1' OR c.primary_claim_id IS NOT NULL OR c.original_claim_id IS NOT NULL"
       " GROUP BY c.claim_id, c.claim_no ORDER BY c.claim_id",
       "claim '%s' is not an original claim, yet has charge rows of %s (%s rows)", 0 },
     /* BPR02 = sum(CLP04) - sum(PLB) */

@@ -385,6 +385,205 @@ Test(cycle_denial, eligibility_denial_rebilled_after_a_coverage_fix)
     cr_assert_eq(rcm_denial_rebill(f.cy, c2, NULL, &out, &f.err), RCM_EDENIED, "no denial on the replacement");
 }
 
+/* ---- the biller's coverage fix to another payer ---- */
+
+/* The patient of billed_claim("ENC-1") moves to BCBS as primary from 2022-01-01. */
+static rcm_coverage_update to_bcbs(void)
+{
+    rcm_coverage_update u;
+    memset(&u, 0, sizeof(u));
+    u.mrn = "MRN-ENC-1";
+    u.seq = "P";
+    u.payer = "BCBS";
+    u.member_id = "XYZ123456789";
+    u.group_no = "GRP100";
+    u.relation = "18";
+    u.sub_dob = RCM_DATE_NONE;
+    u.from = day("2022-01-01");
+    u.to = RCM_DATE_NONE;
+    return u;
+}
+
+Test(cycle_denial, coverage_ended_denial_rebilled_to_the_new_payer_as_an_original_claim)
+{
+    int64_t c1 = billed_claim("ENC-1");
+    post_eligibility(c1, "ICN0003", "TRACE-3");
+    int64_t mcr = cyfx_payer(&f, "MCR"), bcbs = cyfx_payer(&f, "BCBS");
+    cr_assert_eq(pfx_balance(&f, "C000000001", "payer"), 26000);
+
+    rcm_coverage_update u = to_bcbs();
+    cr_assert_eq(rcm_coverage_set(f.cy, &u, &f.err), 0, "%s", f.err.msg);
+    cr_assert_eq(qf("SELECT payer_id FROM coverage WHERE coverage_id = (SELECT coverage_id FROM claim"
+                    " WHERE claim_id = %lld)", c1), bcbs, "the same row (patient, seq) now names BCBS");
+    cr_assert_eq(qf("SELECT payer_id FROM claim WHERE claim_id = %lld", c1), mcr, "the claim keeps its payer");
+    cr_assert_eq(q("SELECT count(*) FROM audit_event WHERE action = 'coverage-set' AND detail LIKE '%BCBS%'"
+                   " AND detail NOT LIKE '%XYZ123456789%'"), 1);
+    cr_assert_eq(rcm_coverage_set(f.cy, &u, &f.err), 0, "%s", f.err.msg);
+    cr_assert_eq(q("SELECT count(*) FROM audit_event WHERE action = 'coverage-set'"), 1, "the same: nothing written");
+
+    int64_t c2 = 0;
+    cr_assert_eq(rcm_denial_rebill(f.cy, c1, "moved to BCBS", &c2, &f.err), 0, "%s", f.err.msg);
+    cr_assert_gt(c2, c1);
+    cr_assert_str_eq(claim_no(c2), "C000000002");
+    cr_assert_str_eq(tf("SELECT freq || ' [' || original_icn || '] ' || charge_cents || ' ' || status FROM claim"
+                        " WHERE claim_id = %lld", c2), "1 [] 26000 ready");
+    cr_assert_eq(qf("SELECT payer_id FROM claim WHERE claim_id = %lld", c2), bcbs);
+    cr_assert_eq(qf("SELECT original_claim_id FROM claim WHERE claim_id = %lld", c2), c1);
+    cr_assert_str_eq(tf("SELECT group_concat(code || ':' || charge_cents, ' ') FROM"
+                        " (SELECT * FROM claim_line WHERE claim_id = %lld ORDER BY line_no)", c2),
+                     "99214:21500 93000:4500");
+    /* the balance moved by one transfer pair: off MCR on the old claim, onto BCBS on the new one */
+    cr_assert_eq(qf("SELECT count(*) FROM ledger WHERE claim_id = %lld AND kind = 'charge'", c2), 0);
+    char sql[256];
+    snprintf(sql, sizeof(sql), "SELECT count(*) FROM ledger WHERE claim_id = %lld AND kind = 'transfer'"
+             " AND payer_id = %lld AND amount_cents = -26000", (long long)c1, (long long)mcr);
+    cr_assert_eq(q(sql), 1);
+    snprintf(sql, sizeof(sql), "SELECT count(*) FROM ledger WHERE claim_id = %lld AND kind = 'transfer'"
+             " AND payer_id = %lld AND amount_cents = 26000", (long long)c2, (long long)bcbs);
+    cr_assert_eq(q(sql), 1);
+    cr_assert_eq(pfx_balance(&f, "C000000001", "all"), 0);
+    cr_assert_eq(pfx_balance(&f, "C000000002", "payer"), 26000);
+    cr_assert_eq(pfx_balance(&f, "C000000002", "patient"), 0);
+    /* the old claim is closed, its denials resolved (not written off), its items done */
+    cr_assert_str_eq(tf("SELECT status FROM claim WHERE claim_id = %lld", c1), "closed");
+    cr_assert_eq(qf("SELECT count(*) FROM denial WHERE claim_id = %lld AND status = 'resolved'"
+                    " AND corrected_claim_id = 2", c1), 2);
+    cr_assert_eq(q("SELECT count(*) FROM ledger WHERE kind = 'writeoff'"), 0);
+    cr_assert_eq(qf("SELECT count(*) FROM work_item WHERE claim_id = %lld AND status = 'open'", c1), 0);
+    cr_assert_str_eq(tf("SELECT summary FROM work_item WHERE claim_id = %lld AND status = 'open'", c2),
+                     "submit claim C000000002 to BCBS (rebills C000000001: coverage P changed payer)");
+    cr_assert_eq(q("SELECT count(*) FROM audit_event WHERE action = 'rebill' AND detail LIKE"
+                   " '%freq 1 to payer%BCBS%moved 260.00; note: moved to BCBS'"), 1);
+    pfx_ledger_ok(&f);
+
+    /* the new claim goes out to BCBS as an original: frequency 1, no REF*F8 */
+    sent s;
+    submit_read("BCBS", "bcbs.837", &s);
+    cr_assert_eq(s.errors, 0);
+    cr_assert_eq(s.claims, 1);
+    cr_assert_eq(s.freq, '1');
+    cr_assert_str_eq(s.f8, "");
+    cr_assert_null(strstr(s.text, "REF*F8"));
+    free(s.text);
+    /* nothing left to rebill on either claim */
+    int64_t out = 0;
+    cr_assert_eq(rcm_denial_rebill(f.cy, c1, NULL, &out, &f.err), RCM_EDENIED);
+    cr_assert_eq(rcm_denial_rebill(f.cy, c2, NULL, &out, &f.err), RCM_EDENIED);
+    pfx_ledger_ok(&f);
+}
+
+Test(cycle_denial, rebill_to_a_new_payer_needs_its_coverage_in_force_on_the_date_of_service)
+{
+    int64_t c1 = billed_claim("ENC-1");
+    post_eligibility(c1, "ICN0003", "TRACE-3");
+    rcm_coverage_update u = to_bcbs();
+    u.from = day("2022-07-01");     /* after the date of service, 2022-06-15 */
+    cr_assert_eq(rcm_coverage_set(f.cy, &u, &f.err), 0, "%s", f.err.msg);
+    int64_t out = 0;
+    cr_assert_eq(rcm_denial_rebill(f.cy, c1, NULL, &out, &f.err), RCM_EDENIED);
+    cr_assert_str_eq(f.err.msg, "claim C000000001: coverage P (payer BCBS) is not in force on 2022-06-15, the date"
+                     " of service: set its dates first (rcm coverage set)");
+    cr_assert_eq(out, 0);
+    cr_assert_eq(q("SELECT count(*) FROM claim"), 1, "nothing was created");
+    cr_assert_str_eq(tf("SELECT status FROM claim WHERE claim_id = %lld", c1), "denied");
+    cr_assert_eq(qf("SELECT count(*) FROM denial WHERE claim_id = %lld AND status = 'open'", c1), 2);
+    pfx_ledger_ok(&f);
+}
+
+Test(cycle_denial, coverage_set_refuses_bad_fields_and_changes_nothing)
+{
+    billed_claim("ENC-1");
+    int64_t events = q("SELECT count(*) FROM audit_event");
+    const char *before = cyfx_text(&f, "SELECT group_concat(coverage_id || payer_id || seq || member_id || group_no"
+                                       " || relation || COALESCE(eff_from, '-') || COALESCE(eff_to, '-'), '|')"
+                                       " FROM coverage");
+    char keep[512];
+    snprintf(keep, sizeof(keep), "%s", before);
+    static const struct {
+        const char *what, *mrn, *seq, *payer, *member, *relation, *sub_last, *from, *to;
+        int rc;
+        const char *msg;
+    } bad[] = {
+        { "unknown payer", "MRN-ENC-1", "P", "NOPE", "M1", "18", "", "", "", RCM_ENOTFOUND,
+          "coverage: no payer 'NOPE' in the practice" },
+        { "bad payer code", "MRN-ENC-1", "P", "bcbs", "M1", "18", "", "", "", RCM_EINVAL, NULL },
+        { "to before from", "MRN-ENC-1", "P", "BCBS", "M1", "18", "", "2022-06-01", "2022-05-31", RCM_EINVAL,
+          "coverage: 'to' is before 'from'" },
+        { "bad seq", "MRN-ENC-1", "X", "BCBS", "M1", "18", "", "", "", RCM_EINVAL,
+          "coverage: 'seq' must be P, S or T" },
+        { "seq too long", "MRN-ENC-1", "PS", "BCBS", "M1", "18", "", "", "", RCM_EINVAL,
+          "coverage: 'seq' must be P, S or T" },
+        { "tertiary without secondary", "MRN-ENC-1", "T", "BCBS", "M1", "18", "", "", "", RCM_EINVAL,
+          "coverage: a tertiary (T) coverage needs a secondary (S) one first" },
+        { "unknown patient", "MRN-NOBODY", "P", "BCBS", "M1", "18", "", "", "", RCM_ENOTFOUND,
+          "coverage: no patient with that MRN" },
+        { "no member id", "MRN-ENC-1", "P", "BCBS", "", "18", "", "", "", RCM_EINVAL,
+          "coverage: 'member_id' is required" },
+        { "member id with a separator", "MRN-ENC-1", "P", "BCBS", "SECRET*9", "18", "", "", "", RCM_EINVAL,
+          "coverage: 'member_id' must be printable ASCII without ~ * : ^ (it goes into the 837 as is)" },
+        { "unknown relation", "MRN-ENC-1", "P", "BCBS", "M1", "99", "", "", "", RCM_EINVAL, NULL },
+        { "spouse without subscriber", "MRN-ENC-1", "P", "BCBS", "M1", "01", "", "", "", RCM_EINVAL,
+          "coverage: 'subscriber last' is required" },
+        { "self with a subscriber", "MRN-ENC-1", "P", "BCBS", "M1", "18", "SMITH", "", "", RCM_EINVAL,
+          "coverage: the subscriber must be empty when relation is 18 (the patient is the subscriber)" },
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        rcm_coverage_update u;
+        memset(&u, 0, sizeof(u));
+        u.mrn = bad[i].mrn;
+        u.seq = bad[i].seq;
+        u.payer = bad[i].payer;
+        u.member_id = bad[i].member;
+        u.relation = bad[i].relation;
+        u.sub_last = bad[i].sub_last;
+        u.sub_dob = RCM_DATE_NONE;
+        u.from = *bad[i].from ? day(bad[i].from) : RCM_DATE_NONE;
+        u.to = *bad[i].to ? day(bad[i].to) : RCM_DATE_NONE;
+        memset(&f.err, 0, sizeof(f.err));
+        cr_assert_eq(rcm_coverage_set(f.cy, &u, &f.err), bad[i].rc, "%s: %s", bad[i].what, f.err.msg);
+        if (bad[i].msg)
+            cr_assert_str_eq(f.err.msg, bad[i].msg, "%s", bad[i].what);
+        cr_assert_null(strstr(f.err.msg, "SECRET"), "%s: the member id is never echoed", bad[i].what);
+    }
+    cr_assert_str_eq(cyfx_text(&f, "SELECT group_concat(coverage_id || payer_id || seq || member_id || group_no"
+                                   " || relation || COALESCE(eff_from, '-') || COALESCE(eff_to, '-'), '|')"
+                                   " FROM coverage"),
+                     keep, "no coverage changed");
+    cr_assert_eq(q("SELECT count(*) FROM audit_event"), events, "no audit event");
+
+    /* a secondary added, then listed after the primary */
+    rcm_coverage_update ok;
+    memset(&ok, 0, sizeof(ok));
+    ok.mrn = "MRN-ENC-1";
+    ok.seq = "S";
+    ok.payer = "AETNA";
+    ok.member_id = "W123";
+    ok.relation = "01";
+    ok.sub_last = "SPOUSE";
+    ok.sub_first = "SAM";
+    ok.sub_sex = "M";
+    ok.sub_dob = day("1951-03-04");
+    ok.from = RCM_DATE_NONE;
+    ok.to = RCM_DATE_NONE;
+    cr_assert_eq(rcm_coverage_set(f.cy, &ok, &f.err), 0, "%s", f.err.msg);
+    rcm_coverage_row *rows = NULL;
+    size_t n = 0;
+    cr_assert_eq(rcm_coverage_list(f.cy, "MRN-ENC-1", &rows, &n, &f.err), 0, "%s", f.err.msg);
+    cr_assert_eq(n, 2);
+    cr_assert_str_eq(rows[0].seq, "P");
+    cr_assert_str_eq(rows[0].payer, "MCR");
+    cr_assert_eq(rows[0].has_subscriber, 0);
+    cr_assert_str_eq(rows[1].seq, "S");
+    cr_assert_str_eq(rows[1].payer, "AETNA");
+    cr_assert_str_eq(rows[1].relation, "01");
+    cr_assert_eq(rows[1].has_subscriber, 1);
+    cr_assert_eq(rows[1].from, RCM_DATE_NONE);
+    free(rows);
+    cr_assert_eq(rcm_coverage_list(f.cy, "MRN-NOBODY", &rows, &n, &f.err), RCM_ENOTFOUND);
+    cr_assert_null(rows);
+    pfx_ledger_ok(&f);
+}
+
 Test(cycle_denial, rebill_waits_for_the_coder_and_the_coder_correction_carries_billing_denials)
 {
     int64_t c1 = billed_claim("ENC-1");
