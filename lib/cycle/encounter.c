@@ -148,7 +148,7 @@ static int id_ok(const char *s)
     return 1;
 }
 
-static int read_sex(cyj *j, const jv *o, const char *key, unsigned flags, char out[2])
+static int read_sex(cyj *j, const json_t *o, const char *key, unsigned flags, char out[2])
 {
     int rc = cyj_str(j, o, key, flags, out, 2);
     if (rc == 0 && out[0] && !strchr("FMU", out[0]))
@@ -156,11 +156,11 @@ static int read_sex(cyj *j, const jv *o, const char *key, unsigned flags, char o
     return rc;
 }
 
-static int read_patient(cyj *j, const jv *o, en_rec *r)
+static int read_patient(cyj *j, const json_t *o, en_rec *r)
 {
     static const char *const names[] = { "mrn", "last", "first", "middle", "dob", "sex", "address", "phone",
                                          NULL };
-    const jv *p;
+    const json_t *p;
     size_t at;
     int rc = cyj_obj(j, o, "patient", CYJ_REQ, names, &p, &at);
     if (rc < 0)
@@ -189,10 +189,10 @@ done:
 /* SBR02 / PAT01: the patient's relationship to the subscriber. */
 static const char *const relations[] = { "18", "01", "19", "20", "21", "39", "40", "53", "G8", NULL };
 
-static int read_subscriber(cyj *j, const jv *o, en_cov *c)
+static int read_subscriber(cyj *j, const json_t *o, en_cov *c)
 {
     static const char *const names[] = { "last", "first", "dob", "sex", "address", NULL };
-    const jv *s;
+    const json_t *s;
     size_t at;
     int self = strcmp(c->relation, "18") == 0;
     unsigned req = self ? 0 : CYJ_REQ;
@@ -216,7 +216,7 @@ done:
     return rc;
 }
 
-static int read_coverage(en_ctx *x, const jv *o, en_cov *c)
+static int read_coverage(en_ctx *x, const json_t *o, en_cov *c)
 {
     static const char *const names[] = { "seq", "payer", "member_id", "group", "group_name", "relation", "from",
                                          "to", "subscriber", NULL };
@@ -249,20 +249,20 @@ static int read_coverage(en_ctx *x, const jv *o, en_cov *c)
     return read_subscriber(j, o, c);
 }
 
-static int read_coverages(en_ctx *x, const jv *o, en_rec *r)
+static int read_coverages(en_ctx *x, const json_t *o, en_rec *r)
 {
     cyj *j = &x->j;
-    const jv *a;
+    const json_t *a;
     int rc = cyj_arr(j, o, "coverages", 0, MAX_COVERAGES, &a);
     if (rc < 0 || !a)
         return rc;
     size_t at = cyj_key(j, "coverages");
     int seen[3] = { 0, 0, 0 };
-    for (size_t i = 0; i < jv_size(a) && rc == 0; i++) {
+    for (size_t i = 0; i < json_array_size(a) && rc == 0; i++) {
         size_t k = cyj_index(j, i);
         en_cov *c = &r->cov[i];
         memset(c, 0, sizeof(*c));
-        rc = read_coverage(x, jv_at(a, i), c);
+        rc = read_coverage(x, json_array_get(a, i), c);
         if (rc == 0) {
             int s = c->seq[0] == 'P' ? 0 : c->seq[0] == 'S' ? 1 : 2;
             if (seen[s])
@@ -280,26 +280,26 @@ static int read_coverages(en_ctx *x, const jv *o, en_rec *r)
 }
 
 /* A list of strings of free text, written to b as a JSON array. */
-static int text_list(cyj *j, const jv *o, const char *key, rcm_buf *b)
+static int text_list(cyj *j, const json_t *o, const char *key, rcm_buf *b)
 {
-    const jv *a;
+    const json_t *a;
     int rc = cyj_arr(j, o, key, 0, MAX_DOC_ITEMS, &a);
     rcm_buf_addc(b, '[');
     if (rc == 0 && a) {
         size_t at = cyj_key(j, key);
-        for (size_t i = 0; i < jv_size(a) && rc == 0; i++) {
-            const jv *v = jv_at(a, i);
+        for (size_t i = 0; i < json_array_size(a) && rc == 0; i++) {
+            const json_t *v = json_array_get(a, i);
             size_t k = cyj_index(j, i);
-            if (!jv_is_str(v))
+            if (!json_is_string(v))
                 rc = cyj_fail(j, RCM_EFORMAT, "must be a string");
-            else if (v->n > MAX_DOC_TEXT)
+            else if (json_string_length(v) > MAX_DOC_TEXT)
                 rc = cyj_fail(j, RCM_EFORMAT, "is longer than %d characters", MAX_DOC_TEXT);
-            else if (memchr(v->u.s, 0, v->n))
+            else if (memchr(json_string_value(v), 0, json_string_length(v)))
                 rc = cyj_fail(j, RCM_EFORMAT, "must not hold a NUL character");
             else {
                 if (i)
                     rcm_buf_addc(b, ',');
-                cyj_put_str(b, v->u.s, v->n);
+                cyj_put_str(b, json_string_value(v), json_string_length(v));
             }
             cyj_pop(j, k);
         }
@@ -309,10 +309,10 @@ static int text_list(cyj *j, const jv *o, const char *key, rcm_buf *b)
     return rc;
 }
 
-static int read_documentation(cyj *j, const jv *o, rcm_buf *b)
+static int read_documentation(cyj *j, const json_t *o, rcm_buf *b)
 {
     static const char *const names[] = { "services", "problems", "note", NULL };
-    const jv *d;
+    const json_t *d;
     size_t at;
     int rc = cyj_obj(j, o, "documentation", 0, names, &d, &at);
     rcm_buf_adds(b, "{\"services\":");
@@ -323,16 +323,16 @@ static int read_documentation(cyj *j, const jv *o, rcm_buf *b)
         rc = d ? text_list(j, d, "problems", b) : (rcm_buf_adds(b, "[]"), 0);
     rcm_buf_adds(b, ",\"note\":");
     if (rc == 0) {
-        const jv *n = d ? jv_get(d, "note") : NULL;
+        const json_t *n = d ? json_object_get(d, "note") : NULL;
         size_t k = cyj_key(j, "note");
-        if (n && !jv_is_null(n) && !jv_is_str(n))
+        if (n && !json_is_null(n) && !json_is_string(n))
             rc = cyj_fail(j, RCM_EFORMAT, "must be a string");
-        else if (n && jv_is_str(n) && n->n > MAX_DOC_TEXT)
+        else if (n && json_is_string(n) && json_string_length(n) > MAX_DOC_TEXT)
             rc = cyj_fail(j, RCM_EFORMAT, "is longer than %d characters", MAX_DOC_TEXT);
-        else if (n && jv_is_str(n) && memchr(n->u.s, 0, n->n))
+        else if (n && json_is_string(n) && memchr(json_string_value(n), 0, json_string_length(n)))
             rc = cyj_fail(j, RCM_EFORMAT, "must not hold a NUL character");
-        else if (n && jv_is_str(n))
-            cyj_put_str(b, n->u.s, n->n);
+        else if (n && json_is_string(n))
+            cyj_put_str(b, json_string_value(n), json_string_length(n));
         else
             rcm_buf_adds(b, "\"\"");
         cyj_pop(j, k);
@@ -358,14 +358,15 @@ static void put_units(rcm_buf *b, int64_t milli)
     rcm_buf_addc(b, '"');
 }
 
-static int read_line(cyj *j, const jv *o, char kind, rcm_buf *b)
+static int read_line(cyj *j, const json_t *o, char kind, rcm_buf *b)
 {
     static const char *const names[] = { "code", "mods", "units", "ptrs", "rev_code", NULL };
     char code[8], rev[8], units[24];
     int rc;
     if ((rc = cyj_members(j, o, names)) < 0)
         return rc;
-    if (jv_is_num(jv_get(o, "units")))
+    const json_t *u = json_object_get(o, "units");
+    if (json_is_number(u))
         return fail_at(j, "units", RCM_EFORMAT, "must be a decimal string (\"1\", \"0.5\"), not a number");
     if ((rc = cyj_str(j, o, "code", kind == 'P' ? CYJ_REQ : 0, code, sizeof(code))) < 0 ||
         (rc = cyj_str(j, o, "rev_code", kind == 'I' ? CYJ_REQ | CYJ_DIGITS : 0, rev, sizeof(rev))) < 0 ||
@@ -389,18 +390,18 @@ static int read_line(cyj *j, const jv *o, char kind, rcm_buf *b)
     rcm_buf_adds(b, "{\"code\":");
     cyj_put_str(b, code, strlen(code));
     rcm_buf_adds(b, ",\"mods\":[");
-    const jv *a;
+    const json_t *a;
     if ((rc = cyj_arr(j, o, "mods", 0, RCM_CLAIM_MAX_MODS, &a)) < 0)
         return rc;
     char mods[RCM_CLAIM_MAX_MODS][3];
     size_t at = cyj_key(j, "mods");
-    for (size_t i = 0; a && i < jv_size(a) && rc == 0; i++) {
-        const jv *v = jv_at(a, i);
+    for (size_t i = 0; a && i < json_array_size(a) && rc == 0; i++) {
+        const json_t *v = json_array_get(a, i);
         size_t k = cyj_index(j, i);
-        const char *m = jv_is_str(v) ? v->u.s : NULL;
+        const char *m = json_is_string(v) ? json_string_value(v) : NULL;
         if (!m)
             rc = cyj_fail(j, RCM_EFORMAT, "must be a string");
-        else if (v->n != 2 || rcm_code_check_modifier(rcm_str_c(m), NULL) < 0)
+        else if (json_string_length(v) != 2 || rcm_code_check_modifier(rcm_str_c(m), NULL) < 0)
             rc = cyj_fail(j, RCM_EFORMAT, "'%.8s' is not a modifier (2 upper-case letters or digits)", m);
         for (size_t p = 0; rc == 0 && p < i; p++)
             if (strcmp(mods[p], m) == 0)
@@ -421,23 +422,24 @@ static int read_line(cyj *j, const jv *o, char kind, rcm_buf *b)
     rcm_buf_adds(b, ",\"ptrs\":[");
     if ((rc = cyj_arr(j, o, "ptrs", 0, RCM_CLAIM_MAX_PTR, &a)) < 0)
         return rc;
-    if (a && jv_size(a) && kind == 'I')
+    if (a && json_array_size(a) && kind == 'I')
         return fail_at(j, "ptrs", RCM_EFORMAT, "837I lines carry no diagnosis pointers");
     long ptrs[RCM_CLAIM_MAX_PTR];
     at = cyj_key(j, "ptrs");
-    for (size_t i = 0; a && i < jv_size(a) && rc == 0; i++) {
-        const jv *v = jv_at(a, i);
+    for (size_t i = 0; a && i < json_array_size(a) && rc == 0; i++) {
+        const json_t *v = json_array_get(a, i);
+        json_int_t ptr = json_integer_value(v);
         size_t k = cyj_index(j, i);
-        if (!jv_is_int(v))
+        if (!json_is_integer(v))
             rc = cyj_fail(j, RCM_EFORMAT, "must be a whole number (1 = the first dx)");
-        else if (v->u.i < 1 || v->u.i > RCM_CLAIM_MAX_DX_P)
-            rc = cyj_fail(j, RCM_EFORMAT, "%lld is not a diagnosis pointer (1 to %d)", (long long)v->u.i,
+        else if (ptr < 1 || ptr > RCM_CLAIM_MAX_DX_P)
+            rc = cyj_fail(j, RCM_EFORMAT, "%lld is not a diagnosis pointer (1 to %d)", (long long)ptr,
                           RCM_CLAIM_MAX_DX_P);
         for (size_t p = 0; rc == 0 && p < i; p++)
-            if (ptrs[p] == v->u.i)
+            if (ptrs[p] == ptr)
                 rc = cyj_fail(j, RCM_EFORMAT, "%ld is there twice", ptrs[p]);
         if (rc == 0) {
-            ptrs[i] = (long)v->u.i;
+            ptrs[i] = (long)ptr;
             if (i)
                 rcm_buf_addc(b, ',');
             rcm_buf_addu(b, (uint64_t)ptrs[i]);
@@ -453,10 +455,10 @@ static int read_line(cyj *j, const jv *o, char kind, rcm_buf *b)
     return 0;
 }
 
-static int read_proposed(cyj *j, const jv *o, char kind, rcm_buf *b)
+static int read_proposed(cyj *j, const json_t *o, char kind, rcm_buf *b)
 {
     static const char *const names[] = { "dx", "lines", NULL };
-    const jv *p, *a = NULL;
+    const json_t *p, *a = NULL;
     size_t at;
     int rc = cyj_obj(j, o, "proposed", 0, names, &p, &at);
     rcm_buf_adds(b, "{\"dx\":[");
@@ -465,17 +467,17 @@ static int read_proposed(cyj *j, const jv *o, char kind, rcm_buf *b)
         rc = cyj_arr(j, p, "dx", 0, kind == 'I' ? RCM_CLAIM_MAX_DX : RCM_CLAIM_MAX_DX_P, &a);
     if (rc == 0 && a) {
         size_t k0 = cyj_key(j, "dx");
-        for (size_t i = 0; i < jv_size(a) && rc == 0; i++) {
-            const jv *v = jv_at(a, i);
+        for (size_t i = 0; i < json_array_size(a) && rc == 0; i++) {
+            const json_t *v = json_array_get(a, i);
             size_t k = cyj_index(j, i);
-            if (!jv_is_str(v))
+            if (!json_is_string(v))
                 rc = cyj_fail(j, RCM_EFORMAT, "must be a string");
-            else if (v->n >= RCM_CODE_MAX ||
-                     rcm_code_icd10cm_normalize(dx[i], rcm_str_c(v->u.s)) < 0)
-                rc = cyj_fail(j, RCM_EFORMAT, "'%.16s' is not an ICD-10-CM code", v->u.s);
+            else if (json_string_length(v) >= RCM_CODE_MAX ||
+                     rcm_code_icd10cm_normalize(dx[i], rcm_str_c(json_string_value(v))) < 0)
+                rc = cyj_fail(j, RCM_EFORMAT, "'%.16s' is not an ICD-10-CM code", json_string_value(v));
             for (size_t q = 0; rc == 0 && q < i; q++)
                 if (strcmp(dx[q], dx[i]) == 0)
-                    rc = cyj_fail(j, RCM_EFORMAT, "'%s' is there twice", v->u.s);
+                    rc = cyj_fail(j, RCM_EFORMAT, "'%s' is there twice", json_string_value(v));
             if (rc == 0) {
                 if (i)
                     rcm_buf_addc(b, ',');
@@ -491,11 +493,11 @@ static int read_proposed(cyj *j, const jv *o, char kind, rcm_buf *b)
         rc = cyj_arr(j, p, "lines", 0, kind == 'I' ? MAX_LINES_I : MAX_LINES_P, &a);
     if (rc == 0 && a) {
         size_t k0 = cyj_key(j, "lines");
-        for (size_t i = 0; i < jv_size(a) && rc == 0; i++) {
+        for (size_t i = 0; i < json_array_size(a) && rc == 0; i++) {
             size_t k = cyj_index(j, i);
             if (i)
                 rcm_buf_addc(b, ',');
-            rc = read_line(j, jv_at(a, i), kind, b);
+            rc = read_line(j, json_array_get(a, i), kind, b);
             cyj_pop(j, k);
         }
         cyj_pop(j, k0);
@@ -505,10 +507,10 @@ static int read_proposed(cyj *j, const jv *o, char kind, rcm_buf *b)
     return rc;
 }
 
-static int read_referring(cyj *j, const jv *o, en_rec *r)
+static int read_referring(cyj *j, const json_t *o, en_rec *r)
 {
     static const char *const names[] = { "npi", "last", "first", NULL };
-    const jv *f;
+    const json_t *f;
     size_t at;
     int rc = cyj_obj(j, o, "referring", 0, names, &f, &at);
     if (rc == 0 && f && (rc = cyj_npi(j, f, "npi", 0, r->ref_npi)) == 0 &&
@@ -523,7 +525,7 @@ static int read_referring(cyj *j, const jv *o, en_rec *r)
     return rc;
 }
 
-static int read_record(en_ctx *x, const jv *o, long index, en_rec *r)
+static int read_record(en_ctx *x, const json_t *o, long index, en_rec *r)
 {
     static const char *const names[] = { "id", "kind", "date", "date_to", "place", "provider", "referring",
                                          "prior_auth", "bill_type", "patient", "coverages", "documentation",
@@ -826,7 +828,7 @@ int rcm_encounter_import(rcm_cycle *cy, const char *path, rcm_import_report *out
     cyj_reader_init(&rd, buf, len, path);
     const char *name = base_name(path);
     for (;;) {
-        const jv *o = NULL;
+        const json_t *o = NULL;
         const char *text;
         size_t n;
         long line;

@@ -1,7 +1,9 @@
 /*
  * What the practice and encounter importers share (import.h): JSON records
- * with located errors, and rows inserted, updated or left alone by key.
+ * read with jansson and located errors, and rows inserted, updated or left
+ * alone by key.
  */
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -9,594 +11,23 @@
 #include "rcm/refdata.h"
 #include "../util/util.h"
 
-/* ---- the parser ---- */
+/*
+ * Every record: member names once, integers kept as integers (money and
+ * units are decimal strings in our formats), \u0000 let through to the
+ * member readers, which refuse it naming the field.
+ */
+#define CYJ_LOAD (JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL)
 
-#define MAX_DEPTH 64
-
-typedef struct jparse {
-    cyj_reader *r;
-    const unsigned char *p, *e;
-    const unsigned char *bad_at;
-    const char *bad;            /* what is wrong, NULL while fine */
-    int depth;
-} jparse;
-
-static int p_fail(jparse *j, const unsigned char *at, const char *what)
-{
-    if (!j->bad) {
-        j->bad = what;
-        j->bad_at = at;
-    }
-    return -1;
-}
-
-static void p_ws(jparse *j)
-{
-    while (j->p < j->e && (*j->p == ' ' || *j->p == '\n' || *j->p == '\t' || *j->p == '\r'))
-        j->p++;
-}
-
-/* The length of the valid UTF-8 sequence at p (a lead byte >= 0x80), or 0. */
-static size_t utf8_seq(const unsigned char *p, const unsigned char *e)
-{
-    unsigned c = p[0];
-    size_t n;
-    uint32_t cp;
-    if (c >= 0xC2 && c <= 0xDF) {
-        n = 2;
-        cp = c & 0x1F;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        n = 3;
-        cp = c & 0x0F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        n = 4;
-        cp = c & 0x07;
-    } else {
-        return 0;
-    }
-    if ((size_t)(e - p) < n)
-        return 0;
-    for (size_t i = 1; i < n; i++) {
-        if ((p[i] & 0xC0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (p[i] & 0x3F);
-    }
-    if ((n == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
-        return 0;
-    return n;
-}
-
-static int hex4(const unsigned char *p, const unsigned char *e, uint32_t *out)
-{
-    if (e - p < 4)
-        return -1;
-    uint32_t v = 0;
-    for (int i = 0; i < 4; i++) {
-        unsigned c = p[i];
-        v <<= 4;
-        if (c >= '0' && c <= '9')
-            v |= c - '0';
-        else if (c >= 'a' && c <= 'f')
-            v |= c - 'a' + 10;
-        else if (c >= 'A' && c <= 'F')
-            v |= c - 'A' + 10;
-        else
-            return -1;
-    }
-    *out = v;
-    return 0;
-}
-
-static size_t put_utf8(char *o, uint32_t cp)
-{
-    if (cp < 0x80) {
-        o[0] = (char)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        o[0] = (char)(0xC0 | (cp >> 6));
-        o[1] = (char)(0x80 | (cp & 0x3F));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        o[0] = (char)(0xE0 | (cp >> 12));
-        o[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        o[2] = (char)(0x80 | (cp & 0x3F));
-        return 3;
-    }
-    o[0] = (char)(0xF0 | (cp >> 18));
-    o[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-    o[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-    o[3] = (char)(0x80 | (cp & 0x3F));
-    return 4;
-}
-
-/* A string at p ('"'): its bytes unescaped into the arena. */
-static int p_string(jparse *j, const char **out, size_t *n)
-{
-    const unsigned char *start = ++j->p, *q = start;
-    int escaped = 0;
-    /* first pass: find the end and check the bytes */
-    while (q < j->e && *q != '"') {
-        if (*q == '\\') {
-            escaped = 1;
-            if (j->e - q < 2)
-                break;
-            q += 2;
-        } else if (*q < 0x20) {
-            return p_fail(j, q, "a control character inside a string (write it as \\n, \\t or \\u00XX)");
-        } else if (*q < 0x80) {
-            q++;
-        } else {
-            size_t k = utf8_seq(q, j->e);
-            if (!k)
-                return p_fail(j, q, "a byte that is not UTF-8");
-            q += k;
-        }
-    }
-    if (q >= j->e)
-        return p_fail(j, start - 1, "a string is not closed");
-    size_t len = (size_t)(q - start);
-    char *o = arena_alloc(&j->r->mem, len + 1);
-    if (!o)
-        return p_fail(j, start, "out of memory");
-    if (!escaped) {
-        memcpy(o, start, len);
-        o[len] = '\0';
-        *out = o;
-        *n = len;
-        j->p = q + 1;
-        return 0;
-    }
-    size_t k = 0;
-    for (const unsigned char *c = start; c < q;) {
-        if (*c != '\\') {
-            o[k++] = (char)*c++;
-            continue;
-        }
-        c++;
-        switch (*c) {
-        case '"': o[k++] = '"'; break;
-        case '\\': o[k++] = '\\'; break;
-        case '/': o[k++] = '/'; break;
-        case 'b': o[k++] = '\b'; break;
-        case 'f': o[k++] = '\f'; break;
-        case 'n': o[k++] = '\n'; break;
-        case 'r': o[k++] = '\r'; break;
-        case 't': o[k++] = '\t'; break;
-        case 'u': {
-            uint32_t cp, lo;
-            if (hex4(c + 1, q, &cp) < 0)
-                return p_fail(j, c - 1, "a \\u escape needs 4 hex digits");
-            c += 4;
-            if (cp >= 0xDC00 && cp <= 0xDFFF)
-                return p_fail(j, c - 5, "a lone low surrogate in a \\u escape");
-            if (cp >= 0xD800 && cp <= 0xDBFF) {
-                if (q - c < 7 || c[1] != '\\' || c[2] != 'u' || hex4(c + 3, q, &lo) < 0 || lo < 0xDC00 ||
-                    lo > 0xDFFF)
-                    return p_fail(j, c - 5, "a high surrogate without its low surrogate in a \\u escape");
-                cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-                c += 6;
-            }
-            /* the escaped text is at least as long as its UTF-8, so o has room */
-            k += put_utf8(o + k, cp);
-            break;
-        }
-        default:
-            return p_fail(j, c - 1, "an unknown escape in a string");
-        }
-        c++;
-    }
-    o[k] = '\0';
-    *out = o;
-    *n = k;
-    j->p = q + 1;
-    return 0;
-}
-
-static int p_number(jparse *j, jv *v)
-{
-    const unsigned char *s = j->p, *q = s;
-    if (q < j->e && *q == '-')
-        q++;
-    if (q >= j->e || *q < '0' || *q > '9')
-        return p_fail(j, s, "a value is expected");
-    const unsigned char *d = q;
-    if (*q == '0')
-        q++;
-    else
-        while (q < j->e && *q >= '0' && *q <= '9')
-            q++;
-    size_t digits = (size_t)(q - d);
-    int real = 0;
-    if (q < j->e && *q == '.') {
-        real = 1;
-        q++;
-        if (q >= j->e || *q < '0' || *q > '9')
-            return p_fail(j, q, "a digit is expected after '.'");
-        while (q < j->e && *q >= '0' && *q <= '9')
-            q++;
-    }
-    if (q < j->e && (*q == 'e' || *q == 'E')) {
-        real = 1;
-        q++;
-        if (q < j->e && (*q == '+' || *q == '-'))
-            q++;
-        if (q >= j->e || *q < '0' || *q > '9')
-            return p_fail(j, q, "a digit is expected in an exponent");
-        while (q < j->e && *q >= '0' && *q <= '9')
-            q++;
-    }
-    if (!real && digits <= 18) {
-        int64_t x = 0;
-        for (const unsigned char *c = d; c < d + digits; c++)
-            x = x * 10 + (*c - '0');
-        v->type = JV_INT;
-        v->u.i = *s == '-' ? -x : x;
-    } else {
-        v->type = JV_REAL;
-    }
-    j->p = q;
-    return 0;
-}
-
-static int p_lit(jparse *j, const char *word, int type, jv *v)
-{
-    size_t n = strlen(word);
-    if ((size_t)(j->e - j->p) < n || memcmp(j->p, word, n) != 0)
-        return p_fail(j, j->p, "a value is expected");
-    j->p += n;
-    v->type = type;
-    return 0;
-}
-
-static int push(jparse *j, const char *key, const jv *v)
-{
-    cyj_reader *r = j->r;
-    if (r->nstk == r->capstk) {
-        size_t nc = r->capstk ? r->capstk * 2 : 64;
-        jv_member *ns = realloc(r->stk, nc * sizeof(*ns));
-        if (!ns)
-            return p_fail(j, j->p, "out of memory");
-        r->stk = ns;
-        r->capstk = nc;
-    }
-    r->stk[r->nstk].key = key;
-    r->stk[r->nstk].v = *v;
-    r->nstk++;
-    return 0;
-}
-
-static int key_cmp(const void *a, const void *b)
-{
-    return strcmp((*(const jv_member *const *)a)->key, (*(const jv_member *const *)b)->key);
-}
-
-/* A member name seen twice in m[0..n): small objects pairwise, large ones sorted. */
-static const char *twin(jparse *j, const jv_member *m, size_t n)
-{
-    if (n <= 32) {
-        for (size_t i = 1; i < n; i++)
-            for (size_t k = 0; k < i; k++)
-                if (m[i].key[0] == m[k].key[0] && strcmp(m[i].key, m[k].key) == 0)
-                    return m[i].key;
-        return NULL;
-    }
-    const jv_member **p = arena_alloc(&j->r->mem, n * sizeof(*p));
-    if (!p)
-        return NULL;
-    for (size_t i = 0; i < n; i++)
-        p[i] = &m[i];
-    qsort(p, n, sizeof(*p), key_cmp);
-    for (size_t i = 1; i < n; i++)
-        if (strcmp(p[i]->key, p[i - 1]->key) == 0)
-            return p[i]->key;
-    return NULL;
-}
-
-static int p_value(jparse *j, jv *v);
-
-/* Moves the top n stack entries into the arena as the value's elements or members. */
-static int pop_into(jparse *j, size_t base, jv *v, int object)
-{
-    cyj_reader *r = j->r;
-    size_t n = r->nstk - base;
-    v->n = n;
-    if (object) {
-        jv_member *m = n ? arena_alloc(&r->mem, n * sizeof(*m)) : NULL;
-        if (n && !m)
-            return p_fail(j, j->p, "out of memory");
-        if (n)
-            memcpy(m, r->stk + base, n * sizeof(*m));
-        v->u.m = m;
-    } else {
-        jv *a = n ? arena_alloc(&r->mem, n * sizeof(*a)) : NULL;
-        if (n && !a)
-            return p_fail(j, j->p, "out of memory");
-        for (size_t i = 0; i < n; i++)
-            a[i] = r->stk[base + i].v;
-        v->u.a = a;
-    }
-    r->nstk = base;
-    return 0;
-}
-
-static int p_object(jparse *j, jv *v)
-{
-    const unsigned char *open = j->p++;
-    size_t base = j->r->nstk;
-    v->type = JV_OBJECT;
-    p_ws(j);
-    if (j->p < j->e && *j->p == '}') {
-        j->p++;
-        return pop_into(j, base, v, 1);
-    }
-    for (;;) {
-        p_ws(j);
-        if (j->p >= j->e)
-            return p_fail(j, open, "an object is not closed: '}' expected");
-        if (*j->p != '"')
-            return p_fail(j, j->p, "a member name in double quotes is expected");
-        const unsigned char *kat = j->p;
-        const char *key;
-        size_t kn;
-        if (p_string(j, &key, &kn) < 0)
-            return -1;
-        if (memchr(key, 0, kn))
-            return p_fail(j, kat, "a member name holds a NUL character");
-        p_ws(j);
-        if (j->p >= j->e || *j->p != ':')
-            return p_fail(j, j->p, "':' is expected after a member name");
-        j->p++;
-        jv m;
-        memset(&m, 0, sizeof(m));
-        if (p_value(j, &m) < 0 || push(j, key, &m) < 0)
-            return -1;
-        p_ws(j);
-        if (j->p < j->e && *j->p == ',') {
-            j->p++;
-            continue;
-        }
-        if (j->p < j->e && *j->p == '}') {
-            j->p++;
-            break;
-        }
-        return p_fail(j, j->p < j->e ? j->p : open, j->p < j->e ? "',' or '}' is expected"
-                                                              : "an object is not closed: '}' expected");
-    }
-    const char *dup = twin(j, j->r->stk + base, j->r->nstk - base);
-    if (dup)
-        return p_fail(j, open, "a member name appears twice in an object");
-    return pop_into(j, base, v, 1);
-}
-
-static int p_array(jparse *j, jv *v)
-{
-    const unsigned char *open = j->p++;
-    size_t base = j->r->nstk;
-    v->type = JV_ARRAY;
-    p_ws(j);
-    if (j->p < j->e && *j->p == ']') {
-        j->p++;
-        return pop_into(j, base, v, 0);
-    }
-    for (;;) {
-        jv e;
-        memset(&e, 0, sizeof(e));
-        if (p_value(j, &e) < 0 || push(j, NULL, &e) < 0)
-            return -1;
-        p_ws(j);
-        if (j->p < j->e && *j->p == ',') {
-            j->p++;
-            continue;
-        }
-        if (j->p < j->e && *j->p == ']') {
-            j->p++;
-            break;
-        }
-        return p_fail(j, j->p < j->e ? j->p : open, j->p < j->e ? "',' or ']' is expected"
-                                                              : "an array is not closed: ']' expected");
-    }
-    return pop_into(j, base, v, 0);
-}
-
-static int p_value(jparse *j, jv *v)
-{
-    p_ws(j);
-    if (j->p >= j->e)
-        return p_fail(j, j->p, "a value is expected before the end");
-    if (++j->depth > MAX_DEPTH)
-        return p_fail(j, j->p, "nested deeper than 64 levels");
-    int rc;
-    switch (*j->p) {
-    case '{': rc = p_object(j, v); break;
-    case '[': rc = p_array(j, v); break;
-    case '"':
-        v->type = JV_STRING;
-        rc = p_string(j, &v->u.s, &v->n);
-        break;
-    case 't': rc = p_lit(j, "true", JV_TRUE, v); break;
-    case 'f': rc = p_lit(j, "false", JV_FALSE, v); break;
-    case 'n': rc = p_lit(j, "null", JV_NULL, v); break;
-    default: rc = p_number(j, v); break;
-    }
-    j->depth--;
-    return rc;
-}
-
-const jv *jv_get(const jv *o, const char *key)
-{
-    if (!jv_is_obj(o))
-        return NULL;
-    for (size_t i = 0; i < o->n; i++)
-        if (o->u.m[i].key[0] == key[0] && strcmp(o->u.m[i].key, key) == 0)
-            return &o->u.m[i].v;
-    return NULL;
-}
-
-/* ---- records ---- */
-
-void cyj_reader_init(cyj_reader *r, const char *buf, size_t len, const char *source)
-{
-    memset(r, 0, sizeof(*r));
-    r->buf = buf;
-    r->len = len;
-    r->line = 1;
-    r->source = source;
-    arena_init(&r->mem, 64 * 1024, (size_t)1 << 30);
-}
-
-void cyj_reader_release(cyj_reader *r)
-{
-    arena_release(&r->mem);
-    free(r->stk);
-    r->stk = NULL;
-    r->nstk = r->capstk = 0;
-}
+/* ---- walking text jansson has accepted ----
+ *
+ * Not a parser: the text is valid JSON by the time these run, so they only
+ * follow strings (for the brackets inside them) and nesting depth to find
+ * where a value ends, an array's element or an object's member starts, and
+ * count newlines. They serve two things jansson does not keep: the line of
+ * each element of an array file, and the line of the field an error names.
+ */
 
 static int is_ws(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
-
-static void skip_ws(cyj_reader *r)
-{
-    while (r->pos < r->len && is_ws(r->buf[r->pos])) {
-        if (r->buf[r->pos] == '\n')
-            r->line++;
-        r->pos++;
-    }
-}
-
-/* Moves pos on by n bytes, counting lines. */
-static void advance(cyj_reader *r, size_t n)
-{
-    const char *p = r->buf + r->pos, *e = p + n;
-    while ((p = memchr(p, '\n', (size_t)(e - p))) != NULL) {
-        r->line++;
-        p++;
-    }
-    r->pos += n;
-}
-
-static int reader_fail(cyj_reader *r, rcm_error *err, long line, const char *fmt, ...) RCM_PRINTF(4, 5);
-static int reader_fail(cyj_reader *r, rcm_error *err, long line, const char *fmt, ...)
-{
-    r->state = 3;
-    if (!err)
-        return RCM_EFORMAT;
-    err->code = RCM_EFORMAT;
-    err->source = r->source;
-    err->line = line;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
-    va_end(ap);
-    return RCM_EFORMAT;
-}
-
-/* Parses the value at pos (an object) and moves past it. */
-static int one_value(cyj_reader *r, const jv **out, const char **text, size_t *n, long *line, rcm_error *err)
-{
-    arena_reset(&r->mem);
-    r->nstk = 0;
-    jv *v = arena_zalloc(&r->mem, sizeof(*v));
-    if (!v)
-        return rcm_error_set(err, RCM_ENOMEM, "out of memory");
-    jparse j = { r, (const unsigned char *)r->buf + r->pos, (const unsigned char *)r->buf + r->len, NULL, NULL, 0 };
-    const unsigned char *start = j.p;
-    long at = r->line;
-    if (p_value(&j, v) < 0) {
-        long l = at;
-        for (const unsigned char *c = start; c < j.bad_at; c++)
-            if (*c == '\n')
-                l++;
-        if (strcmp(j.bad, "out of memory") == 0) {
-            r->state = 3;
-            if (err) {
-                err->source = r->source;
-                err->line = l;
-            }
-            return rcm_error_set(err, RCM_ENOMEM, "out of memory");
-        }
-        return reader_fail(r, err, l, "not JSON: %s", j.bad);
-    }
-    if (v->type != JV_OBJECT)
-        return reader_fail(r, err, at, "record %ld: must be a JSON object", r->index + 1);
-    size_t used = (size_t)(j.p - start);
-    *out = v;
-    *text = r->buf + r->pos;
-    *n = used;
-    *line = at;
-    advance(r, used);
-    r->index++;
-    return 1;
-}
-
-int cyj_next(cyj_reader *r, int allow_array, const jv **out, const char **text, size_t *n, long *line,
-             rcm_error *err)
-{
-    *out = NULL;
-    if (r->state == 0) {
-        if (r->len >= 3 && memcmp(r->buf, "\xEF\xBB\xBF", 3) == 0)
-            r->pos = 3;
-        skip_ws(r);
-        r->state = 1;
-        if (allow_array && r->pos < r->len && r->buf[r->pos] == '[') {
-            r->pos++;
-            skip_ws(r);
-            if (r->pos < r->len && r->buf[r->pos] == ']') {
-                r->pos++;
-                r->state = 4;
-            } else {
-                r->state = 2;
-            }
-        }
-    }
-    switch (r->state) {
-    case 1:
-        skip_ws(r);
-        if (r->pos >= r->len) {
-            r->state = 3;
-            return 0;
-        }
-        return one_value(r, out, text, n, line, err);
-    case 2: {
-        skip_ws(r);
-        if (r->pos >= r->len)
-            return reader_fail(r, err, r->line, "not JSON: the array is not closed: ']' expected");
-        int rc = one_value(r, out, text, n, line, err);
-        if (rc < 0)
-            return rc;
-        skip_ws(r);
-        if (r->pos < r->len && r->buf[r->pos] == ',') {
-            r->pos++;
-            skip_ws(r);
-            if (r->pos < r->len && r->buf[r->pos] == ']') {
-                *out = NULL;
-                return reader_fail(r, err, r->line, "not JSON: a value is expected before ']'");
-            }
-        } else if (r->pos < r->len && r->buf[r->pos] == ']') {
-            r->pos++;
-            r->state = 4;
-        } else {
-            *out = NULL;
-            if (r->pos >= r->len)
-                return reader_fail(r, err, r->line, "not JSON: the array is not closed: ']' expected");
-            return reader_fail(r, err, r->line, "not JSON: ',' or ']' expected");
-        }
-        return 1;
-    }
-    case 4:
-        /* after the closing ']' only white space may follow */
-        skip_ws(r);
-        r->state = 3;
-        if (r->pos < r->len)
-            return reader_fail(r, err, r->line, "not JSON: text after the array");
-        return 0;
-    default:
-        return 0;
-    }
-}
-
-/* ---- locating a path in a record's text ---- */
 
 static const char *t_ws(const char *p, const char *e)
 {
@@ -614,6 +45,7 @@ static const char *t_str(const char *p, const char *e)
     return p < e ? p + 1 : e;
 }
 
+/* p at a value (or white space before it): past its end. */
 static const char *t_val(const char *p, const char *e)
 {
     p = t_ws(p, e);
@@ -622,7 +54,7 @@ static const char *t_val(const char *p, const char *e)
     if (*p == '"')
         return t_str(p, e);
     if (*p == '{' || *p == '[') {
-        int depth = 0;
+        size_t depth = 0;
         while (p < e) {
             if (*p == '"') {
                 p = t_str(p, e);
@@ -685,6 +117,262 @@ static const char *t_elem(const char *p, const char *e, size_t i)
         p++;
     }
 }
+
+static long count_lines(const char *p, const char *e)
+{
+    long n = 0;
+    while ((p = memchr(p, '\n', (size_t)(e - p))) != NULL) {
+        n++;
+        p++;
+    }
+    return n;
+}
+
+/* ---- records ---- */
+
+void cyj_reader_init(cyj_reader *r, const char *buf, size_t len, const char *source)
+{
+    memset(r, 0, sizeof(*r));
+    r->buf = buf;
+    r->len = len;
+    r->line = 1;
+    r->source = source;
+}
+
+void cyj_reader_release(cyj_reader *r)
+{
+    json_decref(r->doc);
+    r->doc = NULL;
+}
+
+/* Moves pos to q, counting lines. */
+static void move_to(cyj_reader *r, const char *q)
+{
+    r->line += count_lines(r->buf + r->pos, q);
+    r->pos = (size_t)(q - r->buf);
+}
+
+static void skip_ws(cyj_reader *r) { move_to(r, t_ws(r->buf + r->pos, r->buf + r->len)); }
+
+static int reader_fail(cyj_reader *r, rcm_error *err, int code, long line, const char *fmt, ...) RCM_PRINTF(5, 6);
+static int reader_fail(cyj_reader *r, rcm_error *err, int code, long line, const char *fmt, ...)
+{
+    r->state = 3;
+    if (!err)
+        return code;
+    err->code = code;
+    err->source = r->source;
+    err->line = line;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+/*
+ * jansson's messages in our words. Its "near 'TOKEN'" is left out: the
+ * token may be a patient's name or date of birth. What is kept of it is a
+ * punctuation character a value was expected before, and a member name
+ * seen twice (the EHR's word, never patient data).
+ */
+enum { SAY_ONLY, SAY_BEFORE, SAY_NAME, SAY_DEPTH };
+static const struct {
+    const char *jansson;    /* the start of jansson's message */
+    const char *ours;
+    const char *at_end;     /* ours when the text ended first; NULL: the same */
+    int say;                /* what is added: " before 'P'", ": 'NAME'", the depth limit */
+} syntax_words[] = {
+    { "string or '}' expected", "a member name in double quotes is expected", NULL, SAY_ONLY },
+    { "':' expected", "':' is expected after a member name", NULL, SAY_ONLY },
+    { "'}' expected", "',' or '}' is expected", "an object is not closed: '}' expected", SAY_ONLY },
+    { "']' expected", "',' or ']' is expected", "an array is not closed: ']' expected", SAY_ONLY },
+    { "unexpected token", "a value is expected", "a value is expected before the end", SAY_BEFORE },
+    { "invalid token", "an invalid value (text needs double quotes; true, false and null are lower case)", NULL,
+      SAY_ONLY },
+    { "unexpected newline", "a control character inside a string (write it as \\n, \\t or \\u00XX)", NULL,
+      SAY_ONLY },
+    { "control character", "a control character inside a string (write it as \\n, \\t or \\u00XX)", NULL,
+      SAY_ONLY },
+    { "invalid escape", "an invalid escape in a string", NULL, SAY_ONLY },
+    { "invalid Unicode escape", "a \\u escape needs 4 hex digits", NULL, SAY_ONLY },
+    { "invalid Unicode", "a \\u escape is half of a surrogate pair without the other half", NULL, SAY_ONLY },
+    { "unable to decode byte", "a byte that is not UTF-8", NULL, SAY_ONLY },
+    { "premature end of input", "a string is not closed", NULL, SAY_ONLY },
+    { "too big", "a whole number is too large", NULL, SAY_ONLY },
+    { "real number overflow", "a number is too large", NULL, SAY_ONLY },
+    { "NUL byte in object key", "a member name holds a NUL character", NULL, SAY_ONLY },
+    { "duplicate object key", "a member name appears twice in an object", NULL, SAY_NAME },
+    { "maximum parsing depth", "nested too deeply", NULL, SAY_DEPTH },
+    { "end of file expected", "text after the array", NULL, SAY_ONLY },
+};
+
+/*
+ * Where jansson failed in the text that starts at base (on base_line):
+ * *line, and *column in characters. jansson stops after the token it could
+ * not take (ntok bytes: point at its start), and when the text ends first,
+ * the place is after its last character, not on the empty line below.
+ */
+static void fail_place(const cyj_reader *r, size_t base, long base_line, const json_error_t *je, size_t ntok,
+                       int eof, long *line, long *column)
+{
+    if (r->len - base > INT_MAX) {     /* past what jansson's int position can say */
+        *line = base_line + je->line - 1;
+        *column = je->column;
+        return;
+    }
+    size_t at = base + (je->position > 0 ? (size_t)je->position : 0);
+    if (at > r->len)
+        at = r->len;
+    if (ntok <= at - base)
+        at -= ntok;
+    if (eof && at == r->len)
+        while (at > base && is_ws(r->buf[at - 1]))
+            at--;
+    *line = base_line + count_lines(r->buf + base, r->buf + at);
+    size_t ls = at;
+    while (ls > 0 && r->buf[ls - 1] != '\n')
+        ls--;
+    if (ls == 0 && r->len >= 3 && memcmp(r->buf, "\xEF\xBB\xBF", 3) == 0)
+        ls = 3;                 /* a byte order mark is not a column */
+    *column = 1;
+    for (size_t i = ls; i < at; i++)
+        *column += ((unsigned char)r->buf[i] & 0xC0) != 0x80;
+}
+
+/* A parse failure of the text at base: RCM_EFORMAT "not JSON: WHAT (column C)" at its line. */
+static int syntax_fail(cyj_reader *r, size_t base, long base_line, const json_error_t *je, rcm_error *err)
+{
+    /* no text: a malloc failed where jansson sets no message */
+    if (!je->text[0] || json_error_code(je) == json_error_out_of_memory)
+        return reader_fail(r, err, RCM_ENOMEM, base_line, "out of memory");
+    /* jansson's text: WHAT, WHAT near 'TOKEN' or WHAT near end of file */
+    const char *text = je->text;
+    const char *near = strstr(text, " near '"), *eof = near ? NULL : strstr(text, " near end of file");
+    size_t nwhat = near ? (size_t)(near - text) : eof ? (size_t)(eof - text) : strlen(text);
+    const char *tok = NULL;
+    size_t ntok = 0;
+    if (near) {
+        tok = near + 7;
+        ntok = strlen(tok);
+        ntok -= ntok && tok[ntok - 1] == '\'';
+    }
+    long line, column;
+    fail_place(r, base, base_line, je, ntok, eof != NULL, &line, &column);
+
+    size_t i = 0, nw = sizeof(syntax_words) / sizeof(syntax_words[0]);
+    while (i < nw && (strlen(syntax_words[i].jansson) > nwhat ||
+                      memcmp(text, syntax_words[i].jansson, strlen(syntax_words[i].jansson)) != 0))
+        i++;
+    if (i == nw)    /* a message this table does not know: jansson's, without the token */
+        return reader_fail(r, err, RCM_EFORMAT, line, "not JSON: %.*s (column %ld)", (int)nwhat, text, column);
+    const char *ours = eof && syntax_words[i].at_end ? syntax_words[i].at_end : syntax_words[i].ours;
+    char more[48] = "";
+    int say = syntax_words[i].say;
+    if (say == SAY_BEFORE && tok && ntok == 1 && strchr("{}[],:", tok[0]))
+        snprintf(more, sizeof(more), " before '%c'", tok[0]);
+    else if (say == SAY_NAME && tok && ntok > 2 && tok[0] == '"')
+        snprintf(more, sizeof(more), ": '%.*s'", (int)(ntok - 2), tok + 1);
+    else if (say == SAY_DEPTH)
+        snprintf(more, sizeof(more), " (more than %d levels)", JSON_PARSER_MAX_DEPTH);
+    return reader_fail(r, err, RCM_EFORMAT, line, "not JSON: %s%s (column %ld)", ours, more, column);
+}
+
+/*
+ * The record at pos of a file of values: jansson stops after it
+ * (JSON_DISABLE_EOF_CHECK) and says how many bytes it read (the position of
+ * json_error_t, also written on success).
+ */
+static int next_value(cyj_reader *r, const json_t **out, const char **text, size_t *n, long *line, rcm_error *err)
+{
+    json_decref(r->doc);
+    json_error_t je;
+    r->doc = json_loadb(r->buf + r->pos, r->len - r->pos, CYJ_LOAD | JSON_DISABLE_EOF_CHECK | JSON_DECODE_ANY,
+                        &je);
+    if (!r->doc)
+        return syntax_fail(r, r->pos, r->line, &je, err);
+    size_t used = je.position > 0 ? (size_t)je.position : 0;
+    if (used == 0 || used > r->len - r->pos)    /* never seen: never loop on the same bytes */
+        used = (size_t)(t_val(r->buf + r->pos, r->buf + r->len) - (r->buf + r->pos));
+    r->index++;
+    if (!json_is_object(r->doc))
+        return reader_fail(r, err, RCM_EFORMAT, r->line, "record %ld: must be a JSON object", r->index);
+    *out = r->doc;
+    *text = r->buf + r->pos;
+    *n = used;
+    *line = r->line;
+    move_to(r, r->buf + r->pos + used);
+    return 1;
+}
+
+/* An array file: the whole array, the reader then at its first element. */
+static int load_array(cyj_reader *r, rcm_error *err)
+{
+    json_error_t je;
+    r->doc = json_loadb(r->buf + r->pos, r->len - r->pos, CYJ_LOAD, &je);
+    if (!r->doc)
+        return syntax_fail(r, r->pos, r->line, &je, err);
+    r->pos++;           /* past '[' */
+    r->state = 2;
+    return 0;
+}
+
+/* The next element of an array file, pos at it (or before white space). */
+static int next_element(cyj_reader *r, const json_t **out, const char **text, size_t *n, long *line,
+                        rcm_error *err)
+{
+    if ((size_t)r->index >= json_array_size(r->doc)) {
+        r->state = 3;
+        return 0;
+    }
+    skip_ws(r);
+    const char *p = r->buf + r->pos, *e = r->buf + r->len;
+    const char *end = t_val(p, e);
+    const json_t *v = json_array_get(r->doc, (size_t)r->index);
+    r->index++;
+    if (!json_is_object(v))
+        return reader_fail(r, err, RCM_EFORMAT, r->line, "record %ld: must be a JSON object", r->index);
+    *out = v;
+    *text = p;
+    *n = (size_t)(end - p);
+    *line = r->line;
+    /* past the element and its ',' (jansson has seen to it that one follows, or the closing ']') */
+    const char *q = t_ws(end, e);
+    move_to(r, q < e && *q == ',' ? q + 1 : q);
+    return 1;
+}
+
+int cyj_next(cyj_reader *r, int allow_array, const json_t **out, const char **text, size_t *n, long *line,
+             rcm_error *err)
+{
+    *out = NULL;
+    if (r->state == 0) {
+        if (r->len >= 3 && memcmp(r->buf, "\xEF\xBB\xBF", 3) == 0)
+            r->pos = 3;
+        skip_ws(r);
+        r->state = 1;
+        if (allow_array && r->pos < r->len && r->buf[r->pos] == '[') {
+            int rc = load_array(r, err);
+            if (rc < 0)
+                return rc;
+        }
+    }
+    switch (r->state) {
+    case 1:
+        skip_ws(r);
+        if (r->pos >= r->len) {
+            r->state = 3;
+            return 0;
+        }
+        return next_value(r, out, text, n, line, err);
+    case 2:
+        return next_element(r, out, text, n, line, err);
+    default:
+        return 0;
+    }
+}
+
+/* ---- locating a field ---- */
 
 /* The line of the deepest part of the path found in the record's text. */
 static long locate(const cyj *j)
@@ -783,12 +471,14 @@ int cyj_fail(cyj *j, int code, const char *fmt, ...)
     return code;
 }
 
-int cyj_members(cyj *j, const jv *o, const char *const *names)
+int cyj_members(cyj *j, const json_t *o, const char *const *names)
 {
-    if (!jv_is_obj(o))
+    if (!json_is_object(o))
         return cyj_fail(j, RCM_EFORMAT, "must be an object");
-    for (size_t m = 0; m < o->n; m++) {
-        const char *key = o->u.m[m].key;
+    /* in the file's order (jansson keeps it); the iterator wants a non-const object but changes nothing */
+    json_t *obj = (json_t *)o;
+    for (void *it = json_object_iter(obj); it; it = json_object_iter_next(obj, it)) {
+        const char *key = json_object_iter_key(it);
         size_t i = 0;
         while (names[i] && (names[i][0] != key[0] || strcmp(names[i], key) != 0))
             i++;
@@ -804,10 +494,10 @@ int cyj_members(cyj *j, const jv *o, const char *const *names)
 }
 
 /* The member, or NULL when absent or null. */
-static const jv *member(const jv *o, const char *key)
+static const json_t *member(const json_t *o, const char *key)
 {
-    const jv *v = jv_get(o, key);
-    return v && !jv_is_null(v) ? v : NULL;
+    const json_t *v = json_object_get(o, key);
+    return v && !json_is_null(v) ? v : NULL;
 }
 
 static int quiet(const cyj *j, unsigned flags) { return j->quiet > 0 || (flags & CYJ_QUIET); }
@@ -836,20 +526,20 @@ static int check_chars(cyj *j, const char *s, size_t n, unsigned flags)
     return 0;
 }
 
-int cyj_str(cyj *j, const jv *o, const char *key, unsigned flags, char *out, size_t size)
+int cyj_str(cyj *j, const json_t *o, const char *key, unsigned flags, char *out, size_t size)
 {
     out[0] = '\0';
-    const jv *v = member(o, key);
+    const json_t *v = member(o, key);
     size_t at = cyj_key(j, key);
     int rc = 0;
     if (!v) {
         if (flags & CYJ_REQ)
             rc = cyj_fail(j, RCM_EFORMAT, "is required");
-    } else if (!jv_is_str(v)) {
+    } else if (!json_is_string(v)) {
         rc = cyj_fail(j, RCM_EFORMAT, "must be a string");
     } else {
-        const char *s = v->u.s;
-        size_t n = v->n;
+        const char *s = json_string_value(v);
+        size_t n = json_string_length(v);
         if (n == 0 && (flags & CYJ_REQ))
             rc = cyj_fail(j, RCM_EFORMAT, "must not be empty");
         else if (n >= size)
@@ -861,7 +551,7 @@ int cyj_str(cyj *j, const jv *o, const char *key, unsigned flags, char *out, siz
     return rc;
 }
 
-int cyj_date(cyj *j, const jv *o, const char *key, unsigned flags, rcm_date *out)
+int cyj_date(cyj *j, const json_t *o, const char *key, unsigned flags, rcm_date *out)
 {
     char s[16];
     *out = RCM_DATE_NONE;
@@ -880,19 +570,19 @@ int cyj_date(cyj *j, const jv *o, const char *key, unsigned flags, rcm_date *out
     return rc;
 }
 
-int cyj_int(cyj *j, const jv *o, const char *key, unsigned flags, long min, long max, long def, long *out)
+int cyj_int(cyj *j, const json_t *o, const char *key, unsigned flags, long min, long max, long def, long *out)
 {
     *out = def;
-    const jv *v = member(o, key);
+    const json_t *v = member(o, key);
     size_t at = cyj_key(j, key);
     int rc = 0;
     if (!v) {
         if (flags & CYJ_REQ)
             rc = cyj_fail(j, RCM_EFORMAT, "is required");
-    } else if (!jv_is_int(v)) {
+    } else if (!json_is_integer(v)) {
         rc = cyj_fail(j, RCM_EFORMAT, "must be a whole number");
     } else {
-        int64_t x = v->u.i;
+        json_int_t x = json_integer_value(v);
         if (x < min || x > max)
             rc = cyj_fail(j, RCM_EFORMAT, "%lld is out of range (%ld to %ld)", (long long)x, min, max);
         else
@@ -902,12 +592,12 @@ int cyj_int(cyj *j, const jv *o, const char *key, unsigned flags, long min, long
     return rc;
 }
 
-int cyj_cents(cyj *j, const jv *o, const char *key, unsigned flags, int64_t *out)
+int cyj_cents(cyj *j, const json_t *o, const char *key, unsigned flags, int64_t *out)
 {
     char s[32];
     *out = 0;
-    const jv *v = member(o, key);
-    if (v && jv_is_num(v)) {
+    const json_t *v = member(o, key);
+    if (json_is_number(v)) {
         size_t at = cyj_key(j, key);
         int rc = cyj_fail(j, RCM_EFORMAT, "must be a decimal string (\"150.00\"), not a number");
         cyj_pop(j, at);
@@ -926,8 +616,8 @@ int cyj_cents(cyj *j, const jv *o, const char *key, unsigned flags, int64_t *out
     return rc;
 }
 
-int cyj_obj(cyj *j, const jv *o, const char *key, unsigned flags, const char *const *names,
-            const jv **out, size_t *at)
+int cyj_obj(cyj *j, const json_t *o, const char *key, unsigned flags, const char *const *names,
+            const json_t **out, size_t *at)
 {
     *out = member(o, key);
     *at = cyj_key(j, key);
@@ -939,7 +629,7 @@ int cyj_obj(cyj *j, const jv *o, const char *key, unsigned flags, const char *co
     return cyj_members(j, *out, names);
 }
 
-int cyj_arr(cyj *j, const jv *o, const char *key, unsigned flags, size_t max, const jv **out)
+int cyj_arr(cyj *j, const json_t *o, const char *key, unsigned flags, size_t max, const json_t **out)
 {
     *out = member(o, key);
     size_t at = cyj_key(j, key);
@@ -947,10 +637,10 @@ int cyj_arr(cyj *j, const jv *o, const char *key, unsigned flags, size_t max, co
     if (!*out) {
         if (flags & CYJ_REQ)
             rc = cyj_fail(j, RCM_EFORMAT, "is required");
-    } else if (!jv_is_arr(*out)) {
+    } else if (!json_is_array(*out)) {
         rc = cyj_fail(j, RCM_EFORMAT, "must be an array");
-    } else if ((*out)->n > max) {
-        rc = cyj_fail(j, RCM_EFORMAT, "has %zu elements: at most %zu", (*out)->n, max);
+    } else if (json_array_size(*out) > max) {
+        rc = cyj_fail(j, RCM_EFORMAT, "has %zu elements: at most %zu", json_array_size(*out), max);
     }
     cyj_pop(j, at);
     return rc;
@@ -983,7 +673,7 @@ void cyj_put_str(rcm_buf *b, const char *s, size_t n)
     rcm_buf_addc(b, '"');
 }
 
-int cyj_npi(cyj *j, const jv *o, const char *key, unsigned flags, char out[11])
+int cyj_npi(cyj *j, const json_t *o, const char *key, unsigned flags, char out[11])
 {
     char s[16];
     int rc = cyj_str(j, o, key, flags & CYJ_REQ, s, sizeof(s));
@@ -1001,11 +691,11 @@ int cyj_npi(cyj *j, const jv *o, const char *key, unsigned flags, char out[11])
     return 0;
 }
 
-int cyj_address(cyj *j, const jv *o, const char *key, unsigned flags, int no_line2, cyj_addr *out)
+int cyj_address(cyj *j, const json_t *o, const char *key, unsigned flags, int no_line2, cyj_addr *out)
 {
     static const char *const names[] = { "line1", "line2", "city", "state", "zip", NULL };
     memset(out, 0, sizeof(*out));
-    const jv *a;
+    const json_t *a;
     size_t at;
     unsigned q = flags & CYJ_QUIET;
     int rc = cyj_obj(j, o, key, flags & CYJ_REQ, names, &a, &at);

@@ -3,13 +3,16 @@
  * with located errors ("FILE:LINE: encounter 'ENC-1': field 'patient.dob':
  * ...") and writing rows that are inserted, updated or left alone.
  *
- * A file is read whole, then record by record (a JSON array's elements, or
- * JSON Lines / concatenated values). Each record is parsed into a small
- * tree in an arena that is reset for the next one: a strict RFC 8259 parser
- * (UTF-8 checked, duplicate member names refused, nesting bounded), written
- * here because a general-purpose DOM spent more time allocating than the
- * whole import spends writing. A field's line is found, only when reporting
- * an error, by walking the record's text along the field's path (cyj_fail).
+ * A file is read whole and parsed by jansson, record by record: the elements
+ * of a JSON array, or JSON Lines (objects that follow each other, usually
+ * one per line). Member names must be unique (JSON_REJECT_DUPLICATES),
+ * whole numbers stay integers, and a \u0000 inside a string reaches the
+ * member readers, which refuse it with the field's name (JSON_ALLOW_NUL).
+ *
+ * jansson keeps no positions, so lines are counted here in the text: where
+ * each record starts, and, only when reporting an error, where the field
+ * named by the error's path is (cyj_fail). Both walk text that jansson has
+ * already accepted, following strings and nesting; they decode nothing.
  * Not public.
  */
 #ifndef RCM_CYCLE_IMPORT_H
@@ -17,42 +20,11 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <jansson.h>
 #include "rcm/error.h"
 #include "rcm/buf.h"
 #include "rcm/value.h"
 #include "cycle_internal.h"
-
-/* A parsed JSON value. Strings are UTF-8, NUL-terminated (n bytes, which may hold a NUL). */
-enum { JV_NULL, JV_FALSE, JV_TRUE, JV_INT, JV_REAL, JV_STRING, JV_ARRAY, JV_OBJECT };
-
-typedef struct jv jv;
-typedef struct jv_member jv_member;
-struct jv {
-    int type;
-    size_t n;                   /* string bytes, array elements, object members */
-    union {
-        int64_t i;              /* JV_INT (JV_REAL: any other number; its value is not kept) */
-        const char *s;
-        const jv *a;
-        const jv_member *m;
-    } u;
-};
-struct jv_member {
-    const char *key;
-    jv v;
-};
-
-static inline int jv_is_obj(const jv *v) { return v && v->type == JV_OBJECT; }
-static inline int jv_is_arr(const jv *v) { return v && v->type == JV_ARRAY; }
-static inline int jv_is_str(const jv *v) { return v && v->type == JV_STRING; }
-static inline int jv_is_int(const jv *v) { return v && v->type == JV_INT; }
-static inline int jv_is_num(const jv *v) { return v && (v->type == JV_INT || v->type == JV_REAL); }
-static inline int jv_is_bool(const jv *v) { return v && (v->type == JV_TRUE || v->type == JV_FALSE); }
-static inline int jv_is_null(const jv *v) { return v && v->type == JV_NULL; }
-static inline size_t jv_size(const jv *v) { return v && (v->type == JV_ARRAY || v->type == JV_OBJECT) ? v->n : 0; }
-static inline const jv *jv_at(const jv *v, size_t i) { return i < jv_size(v) && v->type == JV_ARRAY ? &v->u.a[i] : NULL; }
-/* The member key of object o, or NULL. */
-const jv *jv_get(const jv *o, const char *key);
 
 /* The records of a file, in order. */
 typedef struct cyj_reader {
@@ -62,22 +34,23 @@ typedef struct cyj_reader {
     const char *source;     /* the file name, for errors */
     int state;              /* 0 start, 1 values, 2 array elements, 3 done */
     long index;             /* records returned */
-    arena mem;              /* the current record's tree */
-    jv_member *stk;         /* the parser's stack of elements being read */
-    size_t nstk, capstk;
+    json_t *doc;            /* an array file: the whole array; else the current record */
 } cyj_reader;
 
 void cyj_reader_init(cyj_reader *r, const char *buf, size_t len, const char *source);
 void cyj_reader_release(cyj_reader *r);
 
 /*
- * The next record: *out its tree (valid until the next call), *text and *n
- * its bytes in buf, *line its first line. Returns 1 with a record, 0 at the
- * end, RCM_EFORMAT (located) when the file is not JSON, a record not an
- * object, or an array is badly closed; RCM_ENOMEM. allow_array: a top-level
- * array holds the records.
+ * The next record: *out the object (borrowed: valid until the next call or
+ * cyj_reader_release), *text and *n its bytes in buf, *line its first line.
+ * Returns 1 with a record, 0 at the end, RCM_EFORMAT (located: "not JSON:
+ * WHAT (column C)") when the file is not JSON or a record is not an
+ * object; RCM_ENOMEM. allow_array: a top-level array holds the records
+ * (the whole array is parsed on the first call and held until
+ * cyj_reader_release: a syntax error anywhere in it comes before any
+ * record).
  */
-int cyj_next(cyj_reader *r, int allow_array, const jv **out, const char **text, size_t *n, long *line,
+int cyj_next(cyj_reader *r, int allow_array, const json_t **out, const char **text, size_t *n, long *line,
              rcm_error *err);
 
 /* Where a value is read from, and the path to it ("payers[2].timely_days"). */
@@ -121,29 +94,29 @@ enum {
  * o must be an object whose members are all in names (NULL-terminated):
  * RCM_EFORMAT "must be an object" or naming the unknown member.
  */
-int cyj_members(cyj *j, const jv *o, const char *const *names);
+int cyj_members(cyj *j, const json_t *o, const char *const *names);
 
 /* A string member into out (size bytes with the NUL). Absent: "" (an error with CYJ_REQ). */
-int cyj_str(cyj *j, const jv *o, const char *key, unsigned flags, char *out, size_t size);
+int cyj_str(cyj *j, const json_t *o, const char *key, unsigned flags, char *out, size_t size);
 
 /* A date member, YYYY-MM-DD, a real date. Absent or '': RCM_DATE_NONE (an error with CYJ_REQ). */
-int cyj_date(cyj *j, const jv *o, const char *key, unsigned flags, rcm_date *out);
+int cyj_date(cyj *j, const json_t *o, const char *key, unsigned flags, rcm_date *out);
 
 /* A whole-number member in [min, max]. Absent: def (an error with CYJ_REQ). */
-int cyj_int(cyj *j, const jv *o, const char *key, unsigned flags, long min, long max, long def, long *out);
+int cyj_int(cyj *j, const json_t *o, const char *key, unsigned flags, long min, long max, long def, long *out);
 
 /* A money member: a decimal string ("150.00"), not negative. */
-int cyj_cents(cyj *j, const jv *o, const char *key, unsigned flags, int64_t *out);
+int cyj_cents(cyj *j, const json_t *o, const char *key, unsigned flags, int64_t *out);
 
 /*
  * An object member (*out NULL when absent: an error with CYJ_REQ) whose
  * members must be in names; the path is left pushed at key (*at to pop).
  */
-int cyj_obj(cyj *j, const jv *o, const char *key, unsigned flags, const char *const *names,
-            const jv **out, size_t *at);
+int cyj_obj(cyj *j, const json_t *o, const char *key, unsigned flags, const char *const *names,
+            const json_t **out, size_t *at);
 
 /* An array member (*out NULL when absent: an error with CYJ_REQ), at most max elements. */
-int cyj_arr(cyj *j, const jv *o, const char *key, unsigned flags, size_t max, const jv **out);
+int cyj_arr(cyj *j, const json_t *o, const char *key, unsigned flags, size_t max, const json_t **out);
 
 /* Appends s (n bytes, UTF-8) to b as a JSON string, quotes included. */
 void cyj_put_str(rcm_buf *b, const char *s, size_t n);
@@ -159,10 +132,10 @@ typedef struct cyj_addr {
  * city, state and zip; without, it may be absent or all '' (then out is all
  * ''), but a partial address is an error. no_line2: line2 must be ''.
  */
-int cyj_address(cyj *j, const jv *o, const char *key, unsigned flags, int no_line2, cyj_addr *out);
+int cyj_address(cyj *j, const json_t *o, const char *key, unsigned flags, int no_line2, cyj_addr *out);
 
 /* An NPI member (10 digits, the Luhn check digit right). */
-int cyj_npi(cyj *j, const jv *o, const char *key, unsigned flags, char out[11]);
+int cyj_npi(cyj *j, const json_t *o, const char *key, unsigned flags, char out[11]);
 
 /* ---- rows ---- */
 

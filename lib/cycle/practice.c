@@ -68,7 +68,7 @@ static int code_ok(const char *s)
 }
 
 /* A 10-character taxonomy code ("207Q00000X"), or ''. */
-static int taxonomy(cyj *j, const jv *o, const char *key, char out[11])
+static int taxonomy(cyj *j, const json_t *o, const char *key, char out[11])
 {
     int rc = cyj_str(j, o, key, CYJ_ALNUM, out, 11);
     if (rc == 0 && out[0] && strlen(out) != 10) {
@@ -79,10 +79,10 @@ static int taxonomy(cyj *j, const jv *o, const char *key, char out[11])
     return rc;
 }
 
-static int party(cyj *j, const jv *o, const char *key, char *id, size_t idsz, char *name, size_t namesz)
+static int party(cyj *j, const json_t *o, const char *key, char *id, size_t idsz, char *name, size_t namesz)
 {
     static const char *const names[] = { "id", "name", NULL };
-    const jv *v;
+    const json_t *v;
     size_t at;
     int rc = cyj_obj(j, o, key, CYJ_REQ, names, &v, &at);
     if (rc == 0)
@@ -93,11 +93,11 @@ static int party(cyj *j, const jv *o, const char *key, char *id, size_t idsz, ch
     return rc;
 }
 
-static int read_practice(cyj *j, const jv *root, pr_practice *p)
+static int read_practice(cyj *j, const json_t *root, pr_practice *p)
 {
     static const char *const names[] = { "name", "npi", "tax_id", "taxonomy", "address", "contact",
                                          "phone", "submitter", "receiver", NULL };
-    const jv *o;
+    const json_t *o;
     size_t at;
     int rc = cyj_obj(j, root, "practice", CYJ_REQ, names, &o, &at);
     if (rc < 0 || (rc = cyj_str(j, o, "name", CYJ_REQ | CYJ_X12, p->name, sizeof(p->name))) < 0 ||
@@ -124,7 +124,7 @@ done:
     return rc;
 }
 
-static int read_provider(cyj *j, const jv *o, pr_provider *p)
+static int read_provider(cyj *j, const json_t *o, pr_provider *p)
 {
     static const char *const names[] = { "npi", "last", "first", "middle", "taxonomy", "specialty", "active",
                                          NULL };
@@ -136,21 +136,21 @@ static int read_provider(cyj *j, const jv *o, pr_provider *p)
         (rc = taxonomy(j, o, "taxonomy", p->taxonomy)) < 0 ||
         (rc = cyj_str(j, o, "specialty", CYJ_TEXT, p->specialty, sizeof(p->specialty))) < 0)
         return rc;
-    const jv *a = jv_get(o, "active");
+    const json_t *a = json_object_get(o, "active");
     p->active = 1;
-    if (a && !jv_is_null(a)) {
-        if (!jv_is_bool(a)) {
+    if (a && !json_is_null(a)) {
+        if (!json_is_boolean(a)) {
             size_t at = cyj_key(j, "active");
             rc = cyj_fail(j, RCM_EFORMAT, "must be true or false");
             cyj_pop(j, at);
             return rc;
         }
-        p->active = (a->type == JV_TRUE);
+        p->active = json_is_true(a);
     }
     return 0;
 }
 
-static int read_payer(cyj *j, const jv *o, pr_payer *p)
+static int read_payer(cyj *j, const json_t *o, pr_payer *p)
 {
     static const char *const names[] = { "code", "name", "payer_id", "filing", "timely_days", "appeal_days",
                                          "address", NULL };
@@ -177,7 +177,7 @@ static int read_payer(cyj *j, const jv *o, pr_payer *p)
 }
 
 /* A fee or a contract line: code, modifier, and the amount under amount_key. */
-static int read_fee(cyj *j, const jv *o, int contract, pr_fee *f)
+static int read_fee(cyj *j, const json_t *o, int contract, pr_fee *f)
 {
     static const char *const fee_names[] = { "code", "modifier", "charge", NULL };
     static const char *const con_names[] = { "payer", "code", "modifier", "allowed", NULL };
@@ -203,18 +203,18 @@ static int read_fee(cyj *j, const jv *o, int contract, pr_fee *f)
 }
 
 /* Reads the array member key, calling each for every element into the elements of *arr. */
-typedef int (*pr_elem_fn)(cyj *j, const jv *o, void *dst, void *arg);
+typedef int (*pr_elem_fn)(cyj *j, const json_t *o, void *dst, void *arg);
 
-static int read_list(cyj *j, const jv *root, const char *key, size_t max, size_t elsize, void **arr,
+static int read_list(cyj *j, const json_t *root, const char *key, size_t max, size_t elsize, void **arr,
                      size_t *n, pr_elem_fn each, void *arg)
 {
-    const jv *a;
+    const json_t *a;
     int rc = cyj_arr(j, root, key, 0, max, &a);
     *arr = NULL;
     *n = 0;
-    if (rc < 0 || !a || jv_size(a) == 0)
+    if (rc < 0 || !a || json_array_size(a) == 0)
         return rc;
-    size_t cnt = jv_size(a);
+    size_t cnt = json_array_size(a);
     char *v = calloc(cnt, elsize);
     if (!v)
         return rcm_error_set(j->err, RCM_ENOMEM, "out of memory");
@@ -222,7 +222,7 @@ static int read_list(cyj *j, const jv *root, const char *key, size_t max, size_t
     size_t at = cyj_key(j, key);
     for (size_t i = 0; i < cnt && rc == 0; i++) {
         size_t k = cyj_index(j, i);
-        rc = each(j, jv_at(a, i), v + i * elsize, arg);
+        rc = each(j, json_array_get(a, i), v + i * elsize, arg);
         cyj_pop(j, k);
         if (rc == 0)
             (*n)++;
@@ -231,9 +231,9 @@ static int read_list(cyj *j, const jv *root, const char *key, size_t max, size_t
     return rc;
 }
 
-static int each_provider(cyj *j, const jv *o, void *dst, void *arg) { return read_provider(j, o, dst); }
-static int each_payer(cyj *j, const jv *o, void *dst, void *arg) { return read_payer(j, o, dst); }
-static int each_fee(cyj *j, const jv *o, void *dst, void *arg) { return read_fee(j, o, *(int *)arg, dst); }
+static int each_provider(cyj *j, const json_t *o, void *dst, void *arg) { return read_provider(j, o, dst); }
+static int each_payer(cyj *j, const json_t *o, void *dst, void *arg) { return read_payer(j, o, dst); }
+static int each_fee(cyj *j, const json_t *o, void *dst, void *arg) { return read_fee(j, o, *(int *)arg, dst); }
 
 /* The first element of v (n elements of size sz) with the same key as element i, or -1. */
 typedef int (*pr_same_fn)(const void *a, const void *b);
@@ -296,7 +296,7 @@ static int no_fee_twins(cyj *j, const char *key, pr_fee *v, size_t n)
     return rc;
 }
 
-static int read_file(cyj *j, const jv *root, pr_file *f)
+static int read_file(cyj *j, const json_t *root, pr_file *f)
 {
     static const char *const names[] = { "practice", "providers", "payers", "fees", "contracts", NULL };
     int rc, contract = 0, fee = 0;
@@ -551,7 +551,7 @@ int rcm_practice_import(rcm_cycle *cy, const char *path, rcm_import_report *out,
     memset(&f, 0, sizeof(f));
     char *buf = NULL;
     size_t len = 0;
-    const jv *root = NULL;
+    const json_t *root = NULL;
     cyj_reader rd;
     cyj_reader_init(&rd, NULL, 0, path);
     int rc = cycle_read_file(path, &buf, &len, err);
@@ -577,7 +577,7 @@ int rcm_practice_import(rcm_cycle *cy, const char *path, rcm_import_report *out,
     if ((rc = read_file(&j, root, &f)) < 0)
         goto done;
     /* the tree is read into f: the reader may move on */
-    const jv *more = NULL;
+    const json_t *more = NULL;
     const char *t2;
     size_t n2;
     long line2;

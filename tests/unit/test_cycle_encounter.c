@@ -185,7 +185,8 @@ Test(cycle_encounter, practice_mistakes_are_located_and_change_nothing)
         { "\"receiver\": {\"id\": \"CLEARHOUSE\", ", "\"receiver\": {", RCM_EFORMAT,
           "field 'practice.receiver.id': is required" },
         { "\"payers\": [", "\"payers\" [", RCM_EFORMAT, "not JSON: ':' is expected after a member name" },
-        { "\"payers\": [", "\"providers\": [", RCM_EFORMAT, "not JSON: a member name appears twice in an object" },
+        { "\"payers\": [", "\"providers\": [", RCM_EFORMAT,
+          "not JSON: a member name appears twice in an object: 'providers'" },
         { "\"taxonomy\": \"207Q00000X\",\n", "\"taxonomy\": \"207Q0000\",\n", RCM_EFORMAT,
           "field 'practice.taxonomy': '207Q0000' is not a taxonomy code" },
     };
@@ -194,9 +195,7 @@ Test(cycle_encounter, practice_mistakes_are_located_and_change_nothing)
         const pcase *c = &cases[i];
         char *text = edit(cyfx_practice_json, c->from, c->to);
         int rc = cyfx_import_practice(&F, text);
-        long line = c->rc == RCM_EFORMAT && strstr(c->fragment, "not JSON: a member name appears twice")
-                        ? 1 : line_of(cyfx_practice_json, c->from);
-        expect_fail(rc, c->rc, line, c->fragment, c->to);
+        expect_fail(rc, c->rc, line_of(cyfx_practice_json, c->from), c->fragment, c->to);
         cr_expect_str_eq(cyfx_digest(&F).s, before.s, "%s: the store changed", c->to);
         free(text);
     }
@@ -593,16 +592,34 @@ Test(cycle_encounter, bad_records_are_located_and_import_nothing)
         { { .id = "ENC BAD" }, NULL, NULL, RCM_EFORMAT, "record 2: field 'id': 'ENC BAD' must be letters", NULL },
         { { 0 }, "{\"id\": \"ENC-BAD\", ", "{", RCM_EFORMAT, "record 2: field 'id': is required", NULL },
         { { 0 }, "\"kind\": \"P\"", "\"kind\": \"P\", \"kind\": \"P\"", RCM_EFORMAT,
-          "not JSON: a member name appears twice in an object", NULL },
+          "not JSON: a member name appears twice in an object: 'kind'", NULL },
         { { 0 }, "{\"id\"", "[] {\"id\"", RCM_EFORMAT, "record 2: must be a JSON object", NULL },
         { { 0 }, "\"follow-up\"", "\"follow\xff-up\"", RCM_EFORMAT, "not JSON: a byte that is not UTF-8", NULL },
         { { 0 }, "\"follow-up\"", "\"follow\tup\"", RCM_EFORMAT, "not JSON: a control character inside a string",
           NULL },
-        { { 0 }, "\"follow-up\"", "\"follow\\qup\"", RCM_EFORMAT, "not JSON: an unknown escape in a string", NULL },
-        { { 0 }, "\"follow-up\"", "\"follow\\ud800up\"", RCM_EFORMAT, "not JSON: a high surrogate without its low",
+        { { 0 }, "\"follow-up\"", "\"follow\\qup\"", RCM_EFORMAT, "not JSON: an invalid escape in a string", NULL },
+        { { 0 }, "\"follow-up\"", "\"follow\\ud800up\"", RCM_EFORMAT,
+          "not JSON: a \\u escape is half of a surrogate pair", NULL },
+        { { 0 }, "\"place\": \"11\"", "\"place\": 011", RCM_EFORMAT, "not JSON: an invalid value", NULL },
+        { { 0 }, "\"place\": \"11\"", "\"place\": tru", RCM_EFORMAT, "not JSON: an invalid value", NULL },
+        { { 0 }, "\"place\": \"11\"", "\"place\": \"11\" \"provider\"", RCM_EFORMAT,
+          "not JSON: ',' or '}' is expected", NULL },
+        { { 0 }, "\"place\": \"11\"", "\"place\": }", RCM_EFORMAT, "not JSON: a value is expected before '}'",
           NULL },
-        { { 0 }, "\"place\": \"11\"", "\"place\": 011", RCM_EFORMAT, "not JSON: ',' or '}' is expected", NULL },
-        { { 0 }, "\"place\": \"11\"", "\"place\": tru", RCM_EFORMAT, "not JSON: a value is expected", NULL },
+        /* a syntax error never shows the text near it: it may be the patient's */
+        { { 0 }, "\"last\": \"TESTER\"", "\"last\" \"TESTER\"", RCM_EFORMAT,
+          "not JSON: ':' is expected after a member name", "TESTER" },
+        { { 0 }, "\"last\": \"TESTER\"", "\"last\": \"TESTER\" \"PAT\"", RCM_EFORMAT,
+          "not JSON: ',' or '}' is expected", "PAT" },
+        { { 0 }, "\"last\": \"TESTER\"", "\"last\": TESTER", RCM_EFORMAT, "not JSON: an invalid value", "TESTER" },
+        /* whole numbers stay whole numbers, up to 64 bits */
+        { { .dx = "I10", .lines = "99213" }, "\"ptrs\": [1]", "\"ptrs\": [1.0]", RCM_EFORMAT,
+          "field 'proposed.lines[0].ptrs[0]': must be a whole number", NULL },
+        { { .dx = "I10", .lines = "99213" }, "\"ptrs\": [1]", "\"ptrs\": [99999999999999999999]", RCM_EFORMAT,
+          "not JSON: a whole number is too large", NULL },
+        /* \u0000 parses, and is refused by the field */
+        { { 0 }, "\"follow-up\"", "\"follow\\u0000up\"", RCM_EFORMAT,
+          "field 'documentation.problems[0]': must not hold a NUL character", NULL },
     };
     cyfx_sum before = cyfx_digest(&F);
     const char *good1 = cyfx_encounter(&F, "ENC-A", NULL, "MCR", "I10", "99213");
@@ -667,12 +684,19 @@ Test(cycle_encounter, errors_name_the_line_of_the_value)
     rc = cyfx_import(&F, syn);
     expect_fail(rc, RCM_EFORMAT, line_of(syn, "\"provider\": \"" CYFX_NPI1 "\",\n \"patient\"") + 0,
                 "not JSON: ',' or '}' is expected", "syntax");
+    /* the same records following each other without an array, the second on the first's last line */
+    char *follow = malloc(tn);
+    snprintf(follow, tn, "\n%s %s\n", one, pretty);
+    rc = cyfx_import(&F, follow);
+    expect_fail(rc, RCM_EFORMAT, line_of(follow, "\"units\": \"0\""),
+                "encounter 'ENC-2': field 'proposed.lines[1].units': '0' must be above 0", "following");
     cr_assert_eq(cyfx_int(&F, "SELECT count(*) FROM encounter"), 0);
     free(bad);
     free(pretty);
     free(text);
     free(nolast);
     free(syn);
+    free(follow);
 }
 
 Test(cycle_encounter, file_level_mistakes)
@@ -682,21 +706,22 @@ Test(cycle_encounter, file_level_mistakes)
     char text[8192];
     snprintf(text, sizeof(text), "[%s,\n]", good);
     expect_fail(cyfx_import(&F, text), RCM_EFORMAT, 2, "not JSON: a value is expected before ']'", "trailing comma");
+    /* the end of the text is located after its last character, not on the empty line below */
     snprintf(text, sizeof(text), "[%s\n", good);
-    expect_fail(cyfx_import(&F, text), RCM_EFORMAT, 2, "not JSON: the array is not closed", "unclosed array");
+    expect_fail(cyfx_import(&F, text), RCM_EFORMAT, 1, "not JSON: an array is not closed", "unclosed array");
     snprintf(text, sizeof(text), "[%s] x", good);
     expect_fail(cyfx_import(&F, text), RCM_EFORMAT, 1, "not JSON: text after the array", "after the array");
     snprintf(text, sizeof(text), "[%s %s]", good, good);
-    expect_fail(cyfx_import(&F, text), RCM_EFORMAT, 1, "not JSON: ',' or ']' expected", "no comma");
+    expect_fail(cyfx_import(&F, text), RCM_EFORMAT, 1, "not JSON: ',' or ']' is expected", "no comma");
     snprintf(text, sizeof(text), "%s\n%.*s\n", good, (int)strlen(good) - 1, good);
     expect_fail(cyfx_import(&F, text), RCM_EFORMAT, 2, "not JSON: an object is not closed", "truncated line");
     snprintf(text, sizeof(text), "%s\n\n\n42\n", good);
     expect_fail(cyfx_import(&F, text), RCM_EFORMAT, 4, "record 2: must be a JSON object", "a number");
-    /* nesting is bounded */
-    char deep[400];
-    memset(deep, '[', 200);
-    snprintf(deep + 200, sizeof(deep) - 200, "\n");
-    expect_fail(cyfx_import(&F, deep), RCM_EFORMAT, 1, "not JSON: nested deeper than 64 levels", "deep");
+    /* nesting is bounded (jansson's limit) */
+    char deep[4200];
+    memset(deep, '[', 4000);
+    snprintf(deep + 4000, sizeof(deep) - 4000, "\n");
+    expect_fail(cyfx_import(&F, deep), RCM_EFORMAT, 1, "not JSON: nested too deeply", "deep");
     cr_assert_str_eq(cyfx_digest(&F).s, before.s);
     memset(&F.err, 0, sizeof(F.err));
     cr_assert_eq(rcm_encounter_import(F.cy, "no/such/file.jsonl", &F.rep, &F.err), RCM_EIO);
