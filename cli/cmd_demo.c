@@ -10,8 +10,9 @@
  * submits one 837 per payer; the payer simulator answers each with a 999, a
  * 277CA and an 835; the acknowledgments are imported and the remittances
  * posted; the metrics are printed. Then the denials are worked (the coder's
- * corrected claims, the biller's write-offs and appeals), the corrected
- * claims are submitted and adjudicated (their originals' payments
+ * corrected claims, the biller's write-offs, appeals and a rebill to the
+ * patient's new payer after the coverage is corrected), the corrected and
+ * rebilled claims are submitted and adjudicated (the originals' payments
  * reversed), secondary claims go to the supplement plans, patient
  * statements are written, and the aging, the ledger check and the metrics
  * close the run.
@@ -830,6 +831,53 @@ static int work_coder_denials(demo *d, long *left)
     return rc;
 }
 
+/* A date of a decision: '' or missing is none; else YYYY-MM-DD. */
+static int decision_date(const json_t *o, const char *key, rcm_date *out)
+{
+    const char *s = json_string_value(json_object_get(o, key));
+    *out = RCM_DATE_NONE;
+    if (!s || !*s)
+        return 0;
+    return strlen(s) == 10 && rcm_date_parse_iso(out, rcm_str_c(s)) == 0 ? 0 : -1;
+}
+
+/*
+ * The patient's coverage as the biller learned it (a rebill's "coverage":
+ * seq, payer, member_id, group, group_name, relation, from, to), for the
+ * patient of encounter ext. *payer: the coverage's payer code.
+ */
+static int set_coverage(demo *d, rcm_cycle *cy, const char *ext, const json_t *cov, const char **payer)
+{
+    rcm_coverage_update u;
+    memset(&u, 0, sizeof(u));
+    u.seq = json_string_value(json_object_get(cov, "seq"));
+    u.payer = json_string_value(json_object_get(cov, "payer"));
+    u.member_id = json_string_value(json_object_get(cov, "member_id"));
+    u.group_no = json_string_value(json_object_get(cov, "group"));
+    u.group_name = json_string_value(json_object_get(cov, "group_name"));
+    u.relation = json_string_value(json_object_get(cov, "relation"));
+    u.sub_dob = RCM_DATE_NONE;
+    if (!u.seq || !u.payer || !u.member_id || decision_date(cov, "from", &u.from) < 0 ||
+        decision_date(cov, "to", &u.to) < 0)
+        return bad_decision("biller_actions", ext,
+                            "'coverage' needs 'seq', 'payer', 'member_id' and dates as YYYY-MM-DD");
+    if (u.relation && *u.relation && strcmp(u.relation, "18") != 0)
+        return bad_decision("biller_actions", ext, "'coverage' is the patient's own (relation 18)");
+    int64_t enc_id = 0;
+    rcm_encounter_info e;
+    memset(&e, 0, sizeof(e));
+    memset(&d->err, 0, sizeof(d->err));
+    if (rcm_encounter_find(cy, ext, &enc_id, &d->err) < 0 || rcm_encounter_get(cy, enc_id, &e, &d->err) < 0)
+        return failed(d, ext);
+    u.mrn = e.mrn;
+    int rc = rcm_coverage_set(cy, &u, &d->err);
+    rcm_encounter_info_release(&e);
+    if (rc < 0)
+        return failed(d, ext);
+    *payer = u.payer;
+    return 0;
+}
+
 /* The biller writes off, appeals or rebills each open biller denial as coder.json says. */
 static int work_biller_denials(demo *d, long *left)
 {
@@ -886,13 +934,35 @@ static int work_biller_denials(demo *d, long *left)
         } else if (strcmp(what, "rebill") == 0) {
             if (rebilled_claim == v[i].claim_id)
                 continue;
+            json_t *cov = json_object_get(act, "coverage");
+            const char *payer = NULL;
+            if (cov && (rc = set_coverage(d, cy, ext, cov, &payer)) != 0)
+                break;
             int64_t new_id = 0;
+            memset(&d->err, 0, sizeof(d->err));
             if (rcm_denial_rebill(cy, v[i].claim_id, reason, &new_id, &d->err) < 0) {
                 rc = failed(d, v[i].claim_no);
                 break;
             }
             rebilled_claim = v[i].claim_id;
-            printf("%s %s: rebilled (%s)\n", rcm_cycle_user(cy), v[i].claim_no, reason);
+            json_t *shown = NULL;
+            const char *new_no = NULL;
+            if (rcm_claim_show(cy, new_id, &shown, &d->err) == 0)
+                new_no = json_string_value(json_object_get(json_object_get(shown, "cycle"), "claim_no"));
+            long lines = 0;
+            int64_t denied = 0;
+            for (size_t k = i; k < n && v[k].claim_id == v[i].claim_id; k++) {
+                lines++;
+                denied += v[k].amount_cents;
+            }
+            printf("%s %s %s-%s (%ld %s, %s): ", rcm_cycle_user(cy), v[i].claim_no, v[i].group, v[i].carc, lines,
+                   plural(lines, "line", "lines"), usd(a, denied));
+            if (payer)
+                printf("coverage %s set to %s, rebilled as claim %s to %s (%s)\n", json_string_value(
+                       json_object_get(cov, "seq")), payer, new_no ? new_no : "", payer, reason);
+            else
+                printf("rebilled as claim %s (%s)\n", new_no ? new_no : "", reason);
+            json_decref(shown);
             rebills++;
         } else {
             rc = bad_decision("biller_actions", ext, "'action' is writeoff, appeal or rebill");

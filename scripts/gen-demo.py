@@ -879,10 +879,25 @@ def plant(g, encs):
                            % ("palpitations" if sym == "R002" else "chest pain"),
                            "dx": [dotted(d) for d in e.dx], "lines": [line_json(ln) for ln in e.lines]})
     ended = []
-    for e in pick(lambda e: e.p.payer in ("BCBS", "COM") and len(e.p.covs) == 1 and
-                  sum(len(v) for v in e.p.seen.values()) == 1 and not e.tags & {"hyal", "em_inj"}, 2, "ended"):
+    for i, e in enumerate(pick(lambda e: e.p.payer in ("BCBS", "COM") and len(e.p.covs) == 1 and
+                               sum(len(v) for v in e.p.seen.values()) == 1 and not e.tags & {"hyal", "em_inj"},
+                               2, "ended")):
         e.plant = "CO-27"
         ended.append(e)
+        if i == 0:
+            # the patient changed jobs: the new employer's plan covers the visit; the biller learns it
+            # from the patient, records the coverage and bills the new plan
+            new = "COM" if e.p.payer == "BCBS" else "BCBS"
+            e.p.new_cov = {"seq": "P", "payer": new, "member_id": new_member_id(g, new, e.p.mrn),
+                           "group": "", "group_name": "", "relation": "18", "from": "2022-06-01", "to": ""}
+            planted.append((e, "payer", "CO-27", "the patient's %s coverage ended 2022-05-31 (a new job: %s "
+                            "covers the patient since 2022-06-01); the EHR still shows the old plan"
+                            % (e.p.payer, new), "payer denies every line CO-27; biller records the %s coverage "
+                            "and rebills: a new claim to %s with the corrected claims, paid" % (new, new)))
+            biller.append({"encounter": e.id, "action": "rebill",
+                           "reason": "coverage ended 2022-05-31; the patient's new plan covers the visit",
+                           "coverage": e.p.new_cov})
+            continue
         planted.append((e, "payer", "CO-27", "the patient's %s coverage ended 2022-05-31; the EHR still shows it "
                         "active" % e.p.payer, "payer denies every line CO-27; biller writes the claim off "
                         "(eligibility was not verified at check-in)"))
@@ -983,6 +998,18 @@ def encounter_json(e):
 _ICD = {}
 
 
+def new_member_id(g, payer, mrn):
+    """A member id of PAYER's shape for a coverage the biller records later, derived from the MRN
+    (the generator's random stream is not touched, so the rest of the data stays as it was)."""
+    n = int("".join(ch for ch in mrn if ch.isdigit()) or "0")
+    while True:
+        mid = ("XDM%09d" if payer == "BCBS" else "W%09d") % ((n * 7919 + 40123) % 1000000000)
+        if mid not in g.member_ids:
+            g.member_ids.add(mid)
+            return mid
+        n += 1
+
+
 def g_icd_words(d):
     return _ICD[d][1].lower()
 
@@ -1049,6 +1076,10 @@ def paysim_conf(g, encs, ended):
             c = e.p.covs[0]
             if c["payer"] == code:
                 out.append("  member %s %s 2022-05-31   # coverage ended: the EHR does not know" %
+                           (c["member_id"], c["from"]))
+            c = getattr(e.p, "new_cov", None)
+            if c and c["payer"] == code:
+                out.append("  member %s %s   # the new coverage the biller records after the CO-27 denial" %
                            (c["member_id"], c["from"]))
         out += ["",
                 "  # the payer's own edits",
