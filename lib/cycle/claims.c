@@ -1778,7 +1778,7 @@ static int recheck_one(cycle_claims *cc, const rcm_scrub *scrub, int64_t claim_i
         return rc;
     sqlite3_stmt *q;
     /* the new charges: the line, and for an original claim its charge row (charges equal the lines) */
-    int original = s->freq == '1' && !s->primary_claim_id;
+    int original = s->freq == '1' && !s->primary_claim_id && !s->original_claim_id;
     for (uint32_t i = 0; i < s->n_lines; i++) {
         if (!s->lines[i].repriced)
             continue;

@@ -3,9 +3,10 @@
  * formula, cohort rule and rounding is in docs/metrics.md; this file follows
  * it line by line, in integer arithmetic.
  *
- * The cohort is the original claims (frequency 1, not a secondary claim)
- * whose date of service is in [from, to]. Every other claim of the same
- * encounter (replacements, voids, secondary claims) is counted through its
+ * The cohort is the original claims (frequency 1, not a secondary claim,
+ * not a rebill of another claim to a new payer) whose date of service is in
+ * [from, to]. Every other claim of the same encounter (replacements, voids,
+ * rebills, secondary claims) is counted through its
  * original: its money goes to the original's group and cohort, and it is
  * never counted as a claim of its own. AR figures are taken at the period
  * end (to, else the business date) over every claim of the group.
@@ -742,9 +743,10 @@ int rcm_metrics_get(rcm_cycle *cy, const rcm_metrics_query *q, rcm_metrics *out,
         sd.db = NULL;
     }
     rc = ar_scan(cy,
-                 "SELECT rcm_scan(?1, claim_id, encounter_id, freq = '1' AND primary_claim_id IS NULL, payer_id,"
-                 " provider_id, coded_by, status, dos_from, charge_cents, scrub_errors, submissions, first_ack,"
-                 " first_835) FROM claim",
+                 "SELECT rcm_scan(?1, claim_id, encounter_id,"
+                 " freq = '1' AND primary_claim_id IS NULL AND original_claim_id IS NULL, payer_id, provider_id,"
+                 " coded_by, status, dos_from, charge_cents, scrub_errors, submissions, first_ack, first_835)"
+                 " FROM claim",
                  NULL, 0, claim_row, &m, err);
     if (rc == 0) {
         resolve_roots(&m);
