@@ -169,16 +169,12 @@ static int read_adjustments(rcm_cycle *cy, int64_t remit_claim_id, int64_t payer
     cob_adj *v = NULL;
     int step;
     while ((step = sqlite3_step(s)) == SQLITE_ROW) {
-        if (*n == cap) {
-            size_t nc = cap ? cap * 2 : 16;
-            cob_adj *nv = realloc(v, nc * sizeof(*v));
-            if (!nv) {
-                rc = rcm_error_set(err, RCM_ENOMEM, "out of memory");
-                break;
-            }
-            v = nv;
-            cap = nc;
+        cob_adj *nv = cycle_grow(v, &cap, *n, sizeof(*nv), 16);
+        if (!nv) {
+            rc = rcm_error_set(err, RCM_ENOMEM, "out of memory");
+            break;
         }
+        v = nv;
         cob_adj *a = &v[(*n)++];
         memset(a, 0, sizeof(*a));
         a->line_no = (uint32_t)sqlite3_column_int64(s, 0);
@@ -248,16 +244,12 @@ static int read_lines(rcm_cycle *cy, int64_t remit_claim_id, cob_line **out, siz
     cob_line *v = NULL;
     int step;
     while ((step = sqlite3_step(s)) == SQLITE_ROW) {
-        if (*n == cap) {
-            size_t nc = cap ? cap * 2 : 16;
-            cob_line *nv = realloc(v, nc * sizeof(*v));
-            if (!nv) {
-                rc = rcm_error_set(err, RCM_ENOMEM, "out of memory");
-                break;
-            }
-            v = nv;
-            cap = nc;
+        cob_line *nv = cycle_grow(v, &cap, *n, sizeof(*nv), 16);
+        if (!nv) {
+            rc = rcm_error_set(err, RCM_ENOMEM, "out of memory");
+            break;
         }
+        v = nv;
         cob_line *l = &v[(*n)++];
         memset(l, 0, sizeof(*l));
         l->line_no = (uint32_t)sqlite3_column_int64(s, 0);
@@ -444,16 +436,12 @@ static int claims_due(rcm_cycle *cy, cob_due **out, size_t *n, rcm_error *err)
     cob_due *v = NULL;
     int step;
     while ((step = sqlite3_step(s)) == SQLITE_ROW) {
-        if (*n == cap) {
-            size_t nc = cap ? cap * 2 : 64;
-            cob_due *nv = realloc(v, nc * sizeof(*v));
-            if (!nv) {
-                rc = rcm_error_set(err, RCM_ENOMEM, "out of memory");
-                break;
-            }
-            v = nv;
-            cap = nc;
+        cob_due *nv = cycle_grow(v, &cap, *n, sizeof(*nv), 64);
+        if (!nv) {
+            rc = rcm_error_set(err, RCM_ENOMEM, "out of memory");
+            break;
         }
+        v = nv;
         v[*n].claim_id = sqlite3_column_int64(s, 0);
         v[*n].coverage_id = sqlite3_column_int64(s, 1);
         (*n)++;

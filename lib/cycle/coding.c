@@ -106,16 +106,12 @@ int rcm_coding_queue(rcm_cycle *cy, rcm_coding_item **out, size_t *n, rcm_error 
     size_t cap = 0;
     int step;
     while ((step = sqlite3_step(s)) == SQLITE_ROW) {
-        if (*n == cap) {
-            size_t nc = cap ? cap * 2 : 64;
-            rcm_coding_item *nv = realloc(v, nc * sizeof(*v));
-            if (!nv) {
-                rc = rcm_error_set(err, RCM_ENOMEM, "out of memory");
-                break;
-            }
-            v = nv;
-            cap = nc;
+        rcm_coding_item *nv = cycle_grow(v, &cap, *n, sizeof(*nv), 64);
+        if (!nv) {
+            rc = rcm_error_set(err, RCM_ENOMEM, "out of memory");
+            break;
         }
+        v = nv;
         rcm_coding_item *it = &v[(*n)++];
         memset(it, 0, sizeof(*it));
         it->encounter_id = sqlite3_column_int64(s, 0);
@@ -437,16 +433,12 @@ static int drop_stale_overrides(rcm_cycle *cy, int64_t id, const rcm_findings *f
     ov *v = NULL;
     size_t n = 0, cap = 0;
     while ((step = sqlite3_step(s)) == SQLITE_ROW) {
-        if (n == cap) {
-            size_t nc = cap ? cap * 2 : 8;
-            ov *nv = realloc(v, nc * sizeof(*v));
-            if (!nv) {
-                rc = rcm_error_set(err, RCM_ENOMEM, "out of memory");
-                break;
-            }
-            v = nv;
-            cap = nc;
+        ov *nv = cycle_grow(v, &cap, n, sizeof(*nv), 8);
+        if (!nv) {
+            rc = rcm_error_set(err, RCM_ENOMEM, "out of memory");
+            break;
         }
+        v = nv;
         col_str(s, 0, v[n].rule, sizeof(v[n].rule));
         v[n].line = sqlite3_column_int64(s, 1);
         n++;

@@ -319,6 +319,19 @@ fail:
     return rc;
 }
 
+void *cycle_grow(void *v, size_t *cap, size_t n, size_t elem, size_t first)
+{
+    if (n < *cap)
+        return v;
+    size_t nc = *cap ? *cap * 2 : first;
+    if (elem == 0 || nc < *cap || nc > SIZE_MAX / elem)
+        return NULL;
+    void *nv = realloc(v, nc * elem);
+    if (nv)
+        *cap = nc;
+    return nv;
+}
+
 int cycle_work_add(rcm_cycle *cy, const cycle_work *w, int64_t *item_id, rcm_error *err)
 {
     int64_t practice = 0, id = 0;
@@ -376,16 +389,12 @@ int rcm_work_list(rcm_cycle *cy, const char *queue, rcm_work_item **out, size_t 
     rcm_work_item *v = NULL;
     int step;
     while ((step = sqlite3_step(s)) == SQLITE_ROW) {
-        if (*n == cap) {
-            size_t nc = cap ? cap * 2 : 64;
-            rcm_work_item *nv = realloc(v, nc * sizeof(*v));
-            if (!nv) {
-                rc = rcm_error_set(err, RCM_ENOMEM, "out of memory");
-                break;
-            }
-            v = nv;
-            cap = nc;
+        rcm_work_item *nv = cycle_grow(v, &cap, *n, sizeof(*nv), 64);
+        if (!nv) {
+            rc = rcm_error_set(err, RCM_ENOMEM, "out of memory");
+            break;
         }
+        v = nv;
         rcm_work_item *w = &v[(*n)++];
         memset(w, 0, sizeof(*w));
         w->item_id = sqlite3_column_int64(s, 0);

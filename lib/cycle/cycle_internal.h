@@ -95,6 +95,14 @@ int cycle_file_put(rcm_cycle *cy, const char *kind, const char *direction, const
  */
 int cycle_counter_take(rcm_cycle *cy, const char *name, int64_t n, int64_t *out, rcm_error *err);
 
+/*
+ * Room for one more element in a growing array: v when n < *cap, else v
+ * reallocated to twice *cap (first when *cap is 0) elements of elem bytes,
+ * *cap updated. NULL when out of memory (or the size overflows): v is then
+ * unchanged and still the caller's to free.
+ */
+void *cycle_grow(void *v, size_t *cap, size_t n, size_t elem, size_t first);
+
 /* A new work item (inside the caller's transaction). */
 typedef struct cycle_work {
     const char *queue;          /* RCM_QUEUE_* */

@@ -103,16 +103,12 @@ int denial_claim_codes(rcm_cycle *cy, int64_t claim_id, cycle_claim_new *spec, c
     cycle_line *v = NULL;
     int step;
     while ((step = sqlite3_step(s)) == SQLITE_ROW) {
-        if (n == cap) {
-            size_t nc = cap ? cap * 2 : 16;
-            cycle_line *nv = realloc(v, nc * sizeof(*v));
-            if (!nv) {
-                rc = rcm_error_set(err, RCM_ENOMEM, "out of memory");
-                break;
-            }
-            v = nv;
-            cap = nc;
+        cycle_line *nv = cycle_grow(v, &cap, n, sizeof(*nv), 16);
+        if (!nv) {
+            rc = rcm_error_set(err, RCM_ENOMEM, "out of memory");
+            break;
         }
+        v = nv;
         cycle_line *l = &v[n++];
         memset(l, 0, sizeof(*l));
         cstr_copy(l->code, sizeof(l->code), (const char *)sqlite3_column_text(s, 0));
@@ -691,16 +687,12 @@ int rcm_denial_list(rcm_cycle *cy, const char *route, int open_only, rcm_denial 
     rcm_denial *v = NULL;
     int step;
     while ((step = sqlite3_step(s)) == SQLITE_ROW) {
-        if (*n == cap) {
-            size_t nc = cap ? cap * 2 : 32;
-            rcm_denial *nv = realloc(v, nc * sizeof(*v));
-            if (!nv) {
-                rc = rcm_error_set(err, RCM_ENOMEM, "out of memory");
-                break;
-            }
-            v = nv;
-            cap = nc;
+        rcm_denial *nv = cycle_grow(v, &cap, *n, sizeof(*nv), 32);
+        if (!nv) {
+            rc = rcm_error_set(err, RCM_ENOMEM, "out of memory");
+            break;
         }
+        v = nv;
         rcm_denial *d = &v[(*n)++];
         memset(d, 0, sizeof(*d));
         d->denial_id = sqlite3_column_int64(s, 0);

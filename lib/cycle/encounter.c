@@ -84,16 +84,12 @@ static int tab_load(rcm_cycle *cy, en_tab *t, const char *sql, int64_t practice,
     size_t cap = 0;
     int step;
     while ((step = sqlite3_step(s)) == SQLITE_ROW) {
-        if (t->n == cap) {
-            size_t nc = cap ? cap * 2 : 16;
-            en_key *nv = realloc(t->v, nc * sizeof(*nv));
-            if (!nv) {
-                rc = rcm_error_set(err, RCM_ENOMEM, "out of memory");
-                break;
-            }
-            t->v = nv;
-            cap = nc;
+        en_key *nv = cycle_grow(t->v, &cap, t->n, sizeof(*nv), 16);
+        if (!nv) {
+            rc = rcm_error_set(err, RCM_ENOMEM, "out of memory");
+            break;
         }
+        t->v = nv;
         cstr_copy(t->v[t->n].key, sizeof(t->v[t->n].key), (const char *)sqlite3_column_text(s, 0));
         t->v[t->n++].id = sqlite3_column_int64(s, 1);
     }

@@ -236,16 +236,12 @@ int rcm_ledger_rows(rcm_cycle *cy, const char *claim_no, rcm_ledger_row **out, s
     size_t cap = 0;
     rcm_ledger_row *v = NULL;
     while ((step = sqlite3_step(s)) == SQLITE_ROW) {
-        if (*n == cap) {
-            size_t nc = cap ? cap * 2 : 32;
-            rcm_ledger_row *nv = realloc(v, nc * sizeof(*v));
-            if (!nv) {
-                rc = rcm_error_set(err, RCM_ENOMEM, "out of memory");
-                break;
-            }
-            v = nv;
-            cap = nc;
+        rcm_ledger_row *nv = cycle_grow(v, &cap, *n, sizeof(*nv), 32);
+        if (!nv) {
+            rc = rcm_error_set(err, RCM_ENOMEM, "out of memory");
+            break;
         }
+        v = nv;
         rcm_ledger_row *r = &v[(*n)++];
         memset(r, 0, sizeof(*r));
         r->entry_id = sqlite3_column_int64(s, 0);

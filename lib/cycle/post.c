@@ -394,16 +394,12 @@ static int load_payers(poster *p)
     size_t cap = 0;
     int step;
     while ((step = sqlite3_step(s)) == SQLITE_ROW) {
-        if (p->n_payers == cap) {
-            size_t nc = cap ? cap * 2 : 16;
-            payer_info *nv = realloc(p->payers, nc * sizeof(*nv));
-            if (!nv) {
-                rc = rcm_error_set(p->err, RCM_ENOMEM, "out of memory");
-                break;
-            }
-            p->payers = nv;
-            cap = nc;
+        payer_info *nv = cycle_grow(p->payers, &cap, p->n_payers, sizeof(*nv), 16);
+        if (!nv) {
+            rc = rcm_error_set(p->err, RCM_ENOMEM, "out of memory");
+            break;
         }
+        p->payers = nv;
         payer_info *pi = &p->payers[p->n_payers++];
         pi->payer_id = sqlite3_column_int64(s, 0);
         pi->appeal_days = sqlite3_column_int(s, 1);
@@ -428,16 +424,12 @@ static int load_contracts(poster *p)
     size_t cap = 0;
     int step;
     while ((step = sqlite3_step(s)) == SQLITE_ROW) {
-        if (p->n_contracts == cap) {
-            size_t nc = cap ? cap * 2 : 64;
-            contract *nv = realloc(p->contracts, nc * sizeof(*nv));
-            if (!nv) {
-                rc = rcm_error_set(p->err, RCM_ENOMEM, "out of memory");
-                break;
-            }
-            p->contracts = nv;
-            cap = nc;
+        contract *nv = cycle_grow(p->contracts, &cap, p->n_contracts, sizeof(*nv), 64);
+        if (!nv) {
+            rc = rcm_error_set(p->err, RCM_ENOMEM, "out of memory");
+            break;
         }
+        p->contracts = nv;
         contract *c = &p->contracts[p->n_contracts++];
         c->payer_id = sqlite3_column_int64(s, 0);
         cstr_copy(c->code, sizeof(c->code), (const char *)sqlite3_column_text(s, 1));

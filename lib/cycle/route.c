@@ -115,16 +115,12 @@ int route_table_load(rcm_cycle *cy, route_table *t, rcm_error *err)
     rcm_route_row *v = NULL;
     int step;
     while ((step = sqlite3_step(s)) == SQLITE_ROW) {
-        if (n == cap) {
-            size_t nc = cap ? cap * 2 : 64;
-            rcm_route_row *nv = realloc(v, nc * sizeof(*v));
-            if (!nv) {
-                rc = rcm_error_set(err, RCM_ENOMEM, "out of memory");
-                break;
-            }
-            v = nv;
-            cap = nc;
+        rcm_route_row *nv = cycle_grow(v, &cap, n, sizeof(*nv), 64);
+        if (!nv) {
+            rc = rcm_error_set(err, RCM_ENOMEM, "out of memory");
+            break;
         }
+        v = nv;
         rcm_route_row *r = &v[n++];
         memset(r, 0, sizeof(*r));
         cstr_copy(r->group_code, sizeof(r->group_code), (const char *)sqlite3_column_text(s, 0));

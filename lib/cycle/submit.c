@@ -496,16 +496,12 @@ int rcm_batch_list(rcm_cycle *cy, rcm_batch **out, size_t *n, rcm_error *err)
     rcm_batch *v = NULL;
     int step;
     while ((step = sqlite3_step(s)) == SQLITE_ROW) {
-        if (*n == cap) {
-            size_t nc = cap ? cap * 2 : 32;
-            rcm_batch *nv = realloc(v, nc * sizeof(*v));
-            if (!nv) {
-                rc = rcm_error_set(err, RCM_ENOMEM, "out of memory");
-                break;
-            }
-            v = nv;
-            cap = nc;
+        rcm_batch *nv = cycle_grow(v, &cap, *n, sizeof(*nv), 32);
+        if (!nv) {
+            rc = rcm_error_set(err, RCM_ENOMEM, "out of memory");
+            break;
         }
+        v = nv;
         rcm_batch *b = &v[(*n)++];
         memset(b, 0, sizeof(*b));
         b->batch_id = sqlite3_column_int64(s, 0);
