@@ -17,6 +17,34 @@ int cli_cycle_option(cli_cycle_opts *o, int opt, const char *arg)
     }
 }
 
+int cli_cycle_args(int argc, char **argv, const char *usage, int allow_json, cli_cycle_opts *co, int *json)
+{
+    enum { OPT_JSON = 1 };
+    static const struct option lopts[] = {
+        { "json", no_argument, NULL, OPT_JSON },
+        { "help", no_argument, NULL, 'h' },
+        CLI_CYCLE_LONGOPTS,
+        { NULL, 0, NULL, 0 },
+    };
+    int o;
+    optind = 1;
+    while ((o = getopt_long(argc, argv, "h", lopts, NULL)) != -1) {
+        if (cli_cycle_option(co, o, optarg))
+            continue;
+        if (o == OPT_JSON && allow_json) {
+            *json = 1;
+            continue;
+        }
+        if (o == 'h') {
+            fputs(usage, stdout);
+            return EXIT_CLEAN;
+        }
+        fputs(usage, stderr);
+        return EXIT_UNREADABLE;
+    }
+    return -1;
+}
+
 static const char *login_name(void)
 {
     const char *u = getenv("RCM_USER");

@@ -31,6 +31,14 @@ enum { CLI_OPT_DB = 0x1000, CLI_OPT_USER, CLI_OPT_TODAY };
     "  --user NAME   who acts (default: $RCM_USER, else the login name)\n"                                   \
     "  --today DATE  the business date, YYYY-MM-DD (default: $RCM_TODAY, else today)\n"
 
+/*
+ * The whole option loop of a command that takes only the common options,
+ * --help and (when allow_json) --json: returns -1 to go on (optind at the
+ * first operand), else the exit code (usage printed to stdout for --help,
+ * to stderr for a wrong option).
+ */
+int cli_cycle_args(int argc, char **argv, const char *usage, int allow_json, cli_cycle_opts *co, int *json);
+
 /* Takes a common option (returns 1), or returns 0 for any other. */
 int cli_cycle_option(cli_cycle_opts *o, int opt, const char *arg);
 

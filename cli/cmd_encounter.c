@@ -52,39 +52,11 @@ static const char show_usage[] =
     "  --json   one JSON object\n" CLI_CYCLE_HELP
     "Exit: 0 shown; 2 no such encounter, or an error.\n";
 
-static int options(int argc, char **argv, const char *usage, int allow_json, cli_cycle_opts *co, int *json)
-{
-    enum { OPT_JSON = 1 };
-    static const struct option lopts[] = {
-        { "json", no_argument, NULL, OPT_JSON },
-        { "help", no_argument, NULL, 'h' },
-        CLI_CYCLE_LONGOPTS,
-        { NULL, 0, NULL, 0 },
-    };
-    int o;
-    optind = 1;
-    while ((o = getopt_long(argc, argv, "h", lopts, NULL)) != -1) {
-        if (cli_cycle_option(co, o, optarg))
-            continue;
-        if (o == OPT_JSON && allow_json) {
-            *json = 1;
-            continue;
-        }
-        if (o == 'h') {
-            fputs(usage, stdout);
-            return EXIT_CLEAN;
-        }
-        fputs(usage, stderr);
-        return EXIT_UNREADABLE;
-    }
-    return -1;
-}
-
 static int cmd_encounter_import(int argc, char **argv)
 {
     cli_cycle_opts co = { 0 };
     int json = 0;
-    int rc = options(argc, argv, import_usage, 0, &co, &json);
+    int rc = cli_cycle_args(argc, argv, import_usage, 0, &co, &json);
     if (rc >= 0)
         return rc;
     if (optind + 1 != argc) {
@@ -238,7 +210,7 @@ static int cmd_encounter_show(int argc, char **argv)
 {
     cli_cycle_opts co = { 0 };
     int json = 0;
-    int rc = options(argc, argv, show_usage, 1, &co, &json);
+    int rc = cli_cycle_args(argc, argv, show_usage, 1, &co, &json);
     if (rc >= 0)
         return rc;
     if (optind + 1 != argc) {
