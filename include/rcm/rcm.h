@@ -24,5 +24,7 @@
 #include "denial.h"
 #include "ar.h"
 #include "paysim.h"
+#include "auth.h"
+#include "audit.h"
 
 #endif

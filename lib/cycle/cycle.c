@@ -12,42 +12,13 @@
 #include <unistd.h>
 #include <sodium.h>
 #include "cycle_internal.h"
+#include "../audit/chain.h"
 #include "../util/banned.h"
 
 static rcm_date date_of(int64_t t)
 {
     int64_t d = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
     return (rcm_date)d;
-}
-
-static int user_ok(const char *u)
-{
-    size_t n = strlen(u);
-    if (n == 0 || n > 63)
-        return 0;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)u[i];
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
-              c == '_' || c == '-' || c == '@'))
-            return 0;
-    }
-    return 1;
-}
-
-int rcm_cycle_new(rcm_cycle **out, rcm_store *st, const char *user, rcm_error *err)
-{
-    *out = NULL;
-    if (!st || !user || !user_ok(user))
-        return rcm_error_set(err, RCM_EINVAL, "user name '%s': 1 to 63 letters, digits or ._-@",
-                             user ? user : "");
-    rcm_cycle *cy = calloc(1, sizeof(*cy));
-    if (!cy)
-        return rcm_error_set(err, RCM_ENOMEM, "out of memory");
-    cy->st = st;
-    cstr_copy(cy->user, sizeof(cy->user), user);
-    rcm_cycle_set_now(cy, (int64_t)time(NULL));
-    *out = cy;
-    return 0;
 }
 
 void rcm_cycle_free(rcm_cycle *cy)
@@ -69,6 +40,9 @@ void rcm_cycle_set_now(rcm_cycle *cy, int64_t now)
 void rcm_cycle_set_today(rcm_cycle *cy, rcm_date today) { cy->today = today; }
 rcm_store *rcm_cycle_store(const rcm_cycle *cy) { return cy->st; }
 const char *rcm_cycle_user(const rcm_cycle *cy) { return cy->user; }
+int64_t rcm_cycle_user_id(const rcm_cycle *cy) { return cy->user_id; }
+unsigned rcm_cycle_roles(const rcm_cycle *cy) { return cy->roles; }
+int64_t rcm_cycle_session_end(const rcm_cycle *cy) { return cy->session_end; }
 int64_t rcm_cycle_now(const rcm_cycle *cy) { return cy->now; }
 rcm_date rcm_cycle_today(const rcm_cycle *cy) { return cy->today; }
 
@@ -111,25 +85,87 @@ int cycle_next_id(rcm_cycle *cy, const char *table, const char *col, int64_t *ou
     return rc;
 }
 
+/* The patient and claim a record belongs to, for the entities that have them. */
+static int record_owner(rcm_cycle *cy, const char *entity, int64_t id, int64_t *patient, int64_t *claim,
+                        rcm_error *err)
+{
+    static const struct {
+        const char *entity, *sql;
+    } q[] = {
+        { "claim", "SELECT e.patient_id, c.claim_id FROM claim c JOIN encounter e USING (encounter_id)"
+                   " WHERE c.claim_id = ?" },
+        { "encounter", "SELECT patient_id, 0 FROM encounter WHERE encounter_id = ?" },
+        { "coverage", "SELECT patient_id, 0 FROM coverage WHERE coverage_id = ?" },
+        { "patient", "SELECT patient_id, 0 FROM patient WHERE patient_id = ?" },
+        { "denial", "SELECT e.patient_id, c.claim_id FROM denial d JOIN claim c USING (claim_id)"
+                    " JOIN encounter e USING (encounter_id) WHERE d.denial_id = ?" },
+        { "appeal", "SELECT e.patient_id, c.claim_id FROM appeal a JOIN claim c USING (claim_id)"
+                    " JOIN encounter e USING (encounter_id) WHERE a.appeal_id = ?" },
+        { "statement", "SELECT patient_id, 0 FROM statement WHERE statement_id = ?" },
+        { "work_item", "SELECT COALESCE(e.patient_id, e2.patient_id, 0), COALESCE(w.claim_id, 0)"
+                       " FROM work_item w LEFT JOIN claim c ON c.claim_id = w.claim_id"
+                       " LEFT JOIN encounter e ON e.encounter_id = c.encounter_id"
+                       " LEFT JOIN encounter e2 ON e2.encounter_id = w.encounter_id WHERE w.item_id = ?" },
+        { "writeoff_request", "SELECT e.patient_id, c.claim_id FROM writeoff_request r JOIN claim c USING (claim_id)"
+                              " JOIN encounter e USING (encounter_id) WHERE r.request_id = ?" },
+    };
+    if (!entity || id <= 0)
+        return 0;
+    for (size_t i = 0; i < sizeof(q) / sizeof(q[0]); i++) {
+        if (strcmp(entity, q[i].entity) != 0)
+            continue;
+        sqlite3_stmt *s = NULL;
+        int rc = store_prepare(cy->st, &s, q[i].sql, err);
+        if (rc < 0)
+            return rc;
+        sqlite3_bind_int64(s, 1, id);
+        int step = sqlite3_step(s);
+        if (step == SQLITE_ROW) {
+            if (!*patient)
+                *patient = sqlite3_column_int64(s, 0);
+            if (!*claim)
+                *claim = sqlite3_column_int64(s, 1);
+        } else if (step != SQLITE_DONE) {
+            rc = store_sqlerr(cy->st, err, "finding an audited record's patient");
+        }
+        sqlite3_finalize(s);
+        return rc;
+    }
+    return 0;
+}
+
+int cycle_audit_full(rcm_cycle *cy, const char *action, const char *outcome, const char *entity, int64_t entity_id,
+                     int64_t patient_id, int64_t claim_id, const char *detail, rcm_error *err)
+{
+    int rc = record_owner(cy, entity, entity_id, &patient_id, &claim_id, err);
+    if (rc < 0)
+        return rc;
+    char origin[160];
+    snprintf(origin, sizeof(origin), "%s%s%s", cy->origin, cy->session[0] ? " session " : "", cy->session);
+    audit_row r = { .at = cy->now, .user_id = cy->user_id, .user = cy->user, .roles = cy->roles_s,
+                    .origin = origin, .action = action, .outcome = outcome, .entity = entity,
+                    .entity_id = entity_id, .patient_id = patient_id, .claim_id = claim_id, .detail = detail };
+    return audit_append(cy->st, &r, NULL, err);
+}
+
 int cycle_audit(rcm_cycle *cy, const char *action, const char *entity, int64_t entity_id,
                 const char *detail, rcm_error *err)
 {
-    sqlite3_stmt *s = NULL;
-    int rc = store_prepare(cy->st, &s,
-                           "INSERT INTO audit_event (event_id, at, user_name, action, entity, entity_id, detail)"
-                           " SELECT COALESCE(MAX(event_id), 0) + 1, ?, ?, ?, ?, ?, ? FROM audit_event",
-                           err);
+    return cycle_audit_full(cy, action, "ok", entity, entity_id, 0, 0, detail, err);
+}
+
+int cycle_audit_read(rcm_cycle *cy, const char *entity, int64_t entity_id, const char *detail, rcm_error *err)
+{
+    if (rcm_store_in_transaction(cy->st))
+        return cycle_audit_full(cy, "read", "ok", entity, entity_id, 0, 0, detail, err);
+    int rc = rcm_store_begin(cy->st, err);
     if (rc < 0)
         return rc;
-    sqlite3_bind_int64(s, 1, cy->now);
-    sqlite3_bind_text(s, 2, cy->user, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 3, action, -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 4, entity, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(s, 5, entity_id);
-    sqlite3_bind_text(s, 6, detail ? detail : "", -1, SQLITE_STATIC);
-    rc = store_step_done(cy->st, s, "writing an audit event", err);
-    sqlite3_finalize(s);
-    return rc;
+    if ((rc = cycle_audit_full(cy, "read", "ok", entity, entity_id, 0, 0, detail, err)) < 0) {
+        rcm_store_rollback(cy->st);
+        return rc;
+    }
+    return rcm_store_commit(cy->st, err);
 }
 
 int cycle_read_file(const char *path, char **out, size_t *len, rcm_error *err)
@@ -368,23 +404,51 @@ int cycle_work_add(rcm_cycle *cy, const cycle_work *w, int64_t *item_id, rcm_err
     return rc;
 }
 
+/* The permission that works a queue: the coder's, or the biller's (biller, patient, poster). */
+static rcm_perm queue_perm(const char *queue)
+{
+    return strcmp(queue, RCM_QUEUE_CODER) == 0 ? RCM_PERM_WORK_CODER : RCM_PERM_WORK_BILLER;
+}
+
+static int queue_known(const char *queue)
+{
+    return strcmp(queue, RCM_QUEUE_CODER) == 0 || strcmp(queue, RCM_QUEUE_BILLER) == 0 ||
+           strcmp(queue, RCM_QUEUE_PATIENT) == 0 || strcmp(queue, RCM_QUEUE_POSTER) == 0;
+}
+
 int rcm_work_list(rcm_cycle *cy, const char *queue, rcm_work_item **out, size_t *n, rcm_error *err)
 {
     *out = NULL;
     *n = 0;
+    if (queue && !queue_known(queue))
+        return rcm_error_set(err, RCM_EINVAL, "queue '%.20s': coder, biller, patient or poster", queue);
+    /* who may see which queue: the one working it, and the auditor every one */
+    int auditor = rcm_cycle_may(cy, RCM_PERM_AUDIT_READ);
+    int coder = auditor || rcm_cycle_may(cy, RCM_PERM_WORK_CODER);
+    int biller = auditor || rcm_cycle_may(cy, RCM_PERM_WORK_BILLER);
+    int rc = 0;
+    if (queue && !(queue_perm(queue) == RCM_PERM_WORK_CODER ? coder : biller))
+        rc = cycle_require(cy, queue_perm(queue), err);
+    else if (!queue && !coder && !biller)
+        rc = cycle_require(cy, RCM_PERM_WORK_BILLER, err);
+    if (rc < 0)
+        return rc;
     sqlite3_stmt *s = NULL;
-    int rc = store_prepare(cy->st, &s,
-                           "SELECT w.item_id, w.queue, w.kind, COALESCE(w.claim_id, 0), COALESCE(w.encounter_id, 0),"
-                           " COALESCE(w.denial_id, 0), COALESCE(w.remit_claim_id, 0), COALESCE(c.claim_no, ''),"
-                           " w.amount_cents, w.due, w.status, w.summary, w.created_at"
-                           " FROM work_item w LEFT JOIN claim c ON c.claim_id = w.claim_id"
-                           " WHERE w.status = 'open' AND (?1 IS NULL OR w.queue = ?1)"
-                           " ORDER BY w.due IS NULL, w.due, w.amount_cents DESC, w.item_id",
-                           err);
+    rc = store_prepare(cy->st, &s,
+                       "SELECT w.item_id, w.queue, w.kind, COALESCE(w.claim_id, 0), COALESCE(w.encounter_id, 0),"
+                       " COALESCE(w.denial_id, 0), COALESCE(w.remit_claim_id, 0), COALESCE(c.claim_no, ''),"
+                       " w.amount_cents, w.due, w.status, w.summary, w.created_at"
+                       " FROM work_item w LEFT JOIN claim c ON c.claim_id = w.claim_id"
+                       " WHERE w.status = 'open' AND (?1 IS NULL OR w.queue = ?1)"
+                       " AND (?2 OR w.queue <> 'coder') AND (?3 OR w.queue = 'coder')"
+                       " ORDER BY w.due IS NULL, w.due, w.amount_cents DESC, w.item_id",
+                       err);
     if (rc < 0)
         return rc;
     if (queue)
         sqlite3_bind_text(s, 1, queue, -1, SQLITE_STATIC);
+    sqlite3_bind_int(s, 2, coder);
+    sqlite3_bind_int(s, 3, biller);
     size_t cap = 0;
     rcm_work_item *v = NULL;
     int step;
@@ -414,6 +478,13 @@ int rcm_work_list(rcm_cycle *cy, const char *queue, rcm_work_item **out, size_t 
     if (rc == 0 && step != SQLITE_DONE)
         rc = store_sqlerr(cy->st, err, "listing work items");
     sqlite3_finalize(s);
+    if (rc == 0) {
+        /* one read event for the list: the queues shown and how many items */
+        char detail[96];
+        snprintf(detail, sizeof(detail), "work list queue=%s rows=%zu",
+                 queue ? queue : coder && biller ? "all" : coder ? "coder" : "biller,patient,poster", *n);
+        rc = cycle_audit_read(cy, "work_item", 0, detail, err);
+    }
     if (rc < 0) {
         free(v);
         *n = 0;
@@ -423,10 +494,37 @@ int rcm_work_list(rcm_cycle *cy, const char *queue, rcm_work_item **out, size_t 
     return 0;
 }
 
+/* The queue and kind of open work item id (queue '' when there is no such open item). */
+static int work_open(rcm_cycle *cy, int64_t id, char queue[8], char kind[16], rcm_error *err)
+{
+    queue[0] = kind[0] = '\0';
+    sqlite3_stmt *s = NULL;
+    int rc = store_prepare(cy->st, &s, "SELECT queue, kind FROM work_item WHERE item_id = ? AND status = 'open'",
+                           err);
+    if (rc < 0)
+        return rc;
+    sqlite3_bind_int64(s, 1, id);
+    int step = sqlite3_step(s);
+    if (step == SQLITE_ROW) {
+        cstr_copy(queue, 8, (const char *)sqlite3_column_text(s, 0));
+        cstr_copy(kind, 16, (const char *)sqlite3_column_text(s, 1));
+    } else if (step != SQLITE_DONE) {
+        rc = store_sqlerr(cy->st, err, "reading a work item");
+    }
+    sqlite3_finalize(s);
+    return rc;
+}
+
 int rcm_work_close(rcm_cycle *cy, int64_t item_id, rcm_error *err)
 {
-    int rc = rcm_store_begin(cy->st, err);
+    char queue[8], kind[16];
+    int rc = work_open(cy, item_id, queue, kind, err);
     if (rc < 0)
+        return rc;
+    if (!queue[0])
+        return rcm_error_set(err, RCM_ENOTFOUND, "work item %lld: no such open item", (long long)item_id);
+    /* the one working the queue closes its items (an auditor reads them, closes none) */
+    if ((rc = cycle_require(cy, queue_perm(queue), err)) < 0 || (rc = rcm_store_begin(cy->st, err)) < 0)
         return rc;
     sqlite3_stmt *s = NULL;
     if ((rc = store_prepare(cy->st, &s,
@@ -446,7 +544,9 @@ int rcm_work_close(rcm_cycle *cy, int64_t item_id, rcm_error *err)
         rc = rcm_error_set(err, RCM_ENOTFOUND, "work item %lld: no such open item", (long long)item_id);
         goto fail;
     }
-    if ((rc = cycle_audit(cy, "close", "work_item", item_id, "", err)) < 0)
+    char detail[64];
+    snprintf(detail, sizeof(detail), "queue %s kind %s: status open -> done", queue, kind);
+    if ((rc = cycle_audit(cy, "close", "work_item", item_id, detail, err)) < 0)
         goto fail;
     return rcm_store_commit(cy->st, err);
 fail:

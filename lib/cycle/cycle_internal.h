@@ -35,6 +35,19 @@
 struct rcm_cycle {
     rcm_store *st;
     char user[64];
+    int64_t user_id;
+    int64_t wall;               /* the real time the session was checked at (rcm_cycle_open); sessions,
+                                   lock-outs and exceptions' live state use it, not now */
+    int64_t session_end;        /* the session's expires_at */
+    unsigned roles;             /* RCM_ROLE_* */
+    char roles_s[40];           /* the same, formatted for the audit events */
+    char origin[128];
+    char session[17];           /* the first 16 hex digits of the session's token hash, for the events */
+    /* a separation-of-duties denial found inside a transaction, written by cycle_flush_denial after
+       the caller's rollback ('' when none) */
+    char pending_action[24];
+    int64_t pending_claim;
+    char pending_why[200];
     int64_t now;
     rcm_date today;
     int64_t practice_id;        /* 0 until looked up (cycle_practice) */
@@ -59,11 +72,48 @@ int cycle_practice(rcm_cycle *cy, int64_t *out, rcm_error *err);
 int cycle_next_id(rcm_cycle *cy, const char *table, const char *col, int64_t *out, rcm_error *err);
 
 /*
- * Appends an audit event (who = the cycle's user, when = now). entity: a
- * table name; detail: record ids and codes, never names or clinical text.
+ * Appends an audit event (who = the cycle's user, when = now) to the chained
+ * trail, inside the caller's transaction (or its own when none is open).
+ * entity: a table name; detail: record ids, codes, amounts and before/after
+ * values, never names or clinical text. The patient and claim the record
+ * belongs to are looked up for entity claim, encounter, coverage, denial,
+ * appeal, statement, work_item and patient (so rcm audit log --patient finds
+ * the event).
  */
 int cycle_audit(rcm_cycle *cy, const char *action, const char *entity, int64_t entity_id,
                 const char *detail, rcm_error *err);
+
+/* The same with the outcome given ("ok", "denied", "failed") and the claim and patient known (0: look up). */
+int cycle_audit_full(rcm_cycle *cy, const char *action, const char *outcome, const char *entity, int64_t entity_id,
+                     int64_t patient_id, int64_t claim_id, const char *detail, rcm_error *err);
+
+/*
+ * A read of patient data: an event "read" (detail: what was shown, e.g.
+ * "claims list status=ready rows=12"), written in its own committed
+ * transaction before the data is returned. Call outside any transaction.
+ */
+int cycle_audit_read(rcm_cycle *cy, const char *entity, int64_t entity_id, const char *detail, rcm_error *err);
+
+/*
+ * Checks the handle's user holds p (include/rcm/cycle.h RCM_PERMS). 0 when
+ * so; else writes a "denied" event (in its own transaction: call before the
+ * step's transaction begins) and returns RCM_EDENIED with "user 'x' (roles)
+ * may not WHAT: needs the R role". (lib/access/perm.c)
+ */
+int cycle_require(rcm_cycle *cy, rcm_perm p, rcm_error *err);
+
+/*
+ * Separation of duties on one claim (inside the step's transaction): what is
+ * "submit", "post" or "writeoff". 0 when the user did not code the claim, or
+ * did and holds a live exception (an event "sod-exception" records the use);
+ * else RCM_EDENIED ("user 'x' coded claim C... and may not submit it:
+ * separation of duties") with the denial kept in the handle: the caller rolls
+ * back and then calls cycle_flush_denial. (lib/access/sod.c)
+ */
+int cycle_sod(rcm_cycle *cy, int64_t claim_id, const char *what, rcm_error *err);
+
+/* Writes the kept denial, if any, as a "denied" event in its own transaction; never fails the caller. */
+void cycle_flush_denial(rcm_cycle *cy);
 
 /*
  * Reads a whole file into memory (*out malloc'ed, NUL-terminated, *len its

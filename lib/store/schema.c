@@ -543,7 +543,8 @@ const store_migration store_migrations[] = {
     /* 7 */
     { "the revenue cycle: work items, appeals, statements, audit events",
       /* Work queues: coder, biller, patient, poster. kind: scrub rejection denial unmatched
-         underpayment appeal correction. due: the date it must be done by (filing, appeal). */
+         underpayment appeal correction, and audit (a coding audit's corrections, from migration
+         9). due: the date it must be done by (filing, appeal). */
       "CREATE TABLE work_item ("
       " item_id INTEGER NOT NULL PRIMARY KEY,"
       " practice_id INTEGER NOT NULL REFERENCES practice (practice_id),"
@@ -618,6 +619,140 @@ const store_migration store_migrations[] = {
       " through_entry BIGINT NOT NULL,"
       " max_effective INTEGER);"
       "CREATE INDEX ledger_effective ON ledger (effective);",
+      NULL },
+    /* 9 */
+    { "people, roles, sessions, separation of duties, the chained audit trail, coding audits",
+      /* Users: name is unique and never changes (the cycle's *_by columns hold it). roles: a mask of
+         RCM_ROLE_* (include/rcm/auth.h). pw_hash: libsodium's Argon2id string (parameters inside).
+         status: active / disabled; a lock-out is locked_until in the future. failed: consecutive
+         failed logins; next_try: no password is checked before it (throttling). */
+      "CREATE TABLE app_user ("
+      " user_id INTEGER NOT NULL PRIMARY KEY,"
+      " name TEXT NOT NULL UNIQUE,"
+      " roles INTEGER NOT NULL,"
+      " pw_hash TEXT NOT NULL,"
+      " status TEXT NOT NULL,"
+      " failed INTEGER NOT NULL, next_try BIGINT NOT NULL, locked_until BIGINT NOT NULL,"
+      " last_login BIGINT,"
+      " created_at BIGINT NOT NULL, created_by TEXT NOT NULL);"
+      /* Sessions: the token is never stored, only its BLAKE2b-256 hash (hex). A session ends at
+         expires_at, after idle_minutes without use (last_used), or when revoked. */
+      "CREATE TABLE session ("
+      " token_hash TEXT NOT NULL PRIMARY KEY,"
+      " user_id INTEGER NOT NULL REFERENCES app_user (user_id),"
+      " origin TEXT NOT NULL,"
+      " created_at BIGINT NOT NULL, last_used BIGINT NOT NULL, expires_at BIGINT NOT NULL,"
+      " revoked_at BIGINT);"
+      "CREATE INDEX session_user ON session (user_id);"
+      /* Settings an admin changes (keys and defaults: include/rcm/auth.h). */
+      "CREATE TABLE setting ("
+      " key TEXT NOT NULL PRIMARY KEY,"
+      " value TEXT NOT NULL,"
+      " changed_at BIGINT NOT NULL, changed_by TEXT NOT NULL);"
+      /* Separation-of-duties exceptions: a documented permission, for a small practice, for one
+         user to submit, post or write off claims they coded. Every use is an audit event. */
+      "CREATE TABLE sod_exception ("
+      " exception_id INTEGER NOT NULL PRIMARY KEY,"
+      " user_id INTEGER NOT NULL REFERENCES app_user (user_id),"
+      " reason TEXT NOT NULL,"
+      " expires INTEGER,"
+      " granted_at BIGINT NOT NULL, granted_by TEXT NOT NULL,"
+      " revoked_at BIGINT, revoked_by TEXT);"
+      /* Write-offs above the approval threshold wait here for a second person. status: pending /
+         approved / rejected. */
+      "CREATE TABLE writeoff_request ("
+      " request_id INTEGER NOT NULL PRIMARY KEY,"
+      " denial_id INTEGER NOT NULL REFERENCES denial (denial_id),"
+      " claim_id INTEGER NOT NULL REFERENCES claim (claim_id),"
+      " amount_cents BIGINT NOT NULL,"
+      " reason TEXT NOT NULL,"
+      " status TEXT NOT NULL,"
+      " requested_at BIGINT NOT NULL, requested_by TEXT NOT NULL,"
+      " decided_at BIGINT, decided_by TEXT, decision_note TEXT);"
+      "CREATE INDEX writeoff_request_denial ON writeoff_request (denial_id);"
+      /* Work items routed to one person (an auditor's corrections to the coder who coded). */
+      "ALTER TABLE work_item ADD COLUMN assignee TEXT;"
+      /* The audit trail. seq runs 1, 2, 3... without gaps; hash = BLAKE2b-256 over the previous
+         event's hash and this event's fields (lib/audit/chain.c defines the encoding), so any edit,
+         deletion, insertion or reordering breaks the chain at that event. Rows are never updated or
+         deleted (the triggers refuse it). detail: record ids, codes, amounts and before/after
+         values of what changed; never patient names or clinical text. The events of migration 7's
+         audit_event (not chained) stay there, read-only. */
+      "CREATE TABLE audit_log ("
+      " seq INTEGER NOT NULL PRIMARY KEY,"
+      " at BIGINT NOT NULL,"
+      " user_id BIGINT NOT NULL,"
+      " user_name TEXT NOT NULL,"
+      " roles TEXT NOT NULL,"
+      " origin TEXT NOT NULL,"
+      " action TEXT NOT NULL,"
+      " outcome TEXT NOT NULL,"
+      " entity TEXT NOT NULL,"
+      " entity_id BIGINT NOT NULL,"
+      " patient_id BIGINT NOT NULL,"
+      " claim_id BIGINT NOT NULL,"
+      " detail TEXT NOT NULL,"
+      " prev_hash TEXT NOT NULL,"
+      " hash TEXT NOT NULL);"
+      "CREATE INDEX audit_log_patient ON audit_log (patient_id);"
+      "CREATE INDEX audit_log_claim ON audit_log (claim_id);"
+      "CREATE INDEX audit_log_user ON audit_log (user_name);"
+      "CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log"
+      " BEGIN SELECT RAISE(ABORT, 'the audit trail cannot be changed'); END;"
+      "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log"
+      " BEGIN SELECT RAISE(ABORT, 'the audit trail cannot be changed'); END;"
+      "CREATE TRIGGER audit_event_no_update BEFORE UPDATE ON audit_event"
+      " BEGIN SELECT RAISE(ABORT, 'the audit trail cannot be changed'); END;"
+      "CREATE TRIGGER audit_event_no_delete BEFORE DELETE ON audit_event"
+      " BEGIN SELECT RAISE(ABORT, 'the audit trail cannot be changed'); END;"
+      /* Coding audits. A sample: its parameters (so it can be drawn again) and its claims, each in
+         its stratum. A review: the auditor's verdict on one claim of a sample, one row per code
+         reviewed (kind d diagnosis, p procedure, m modifier, u units; line 0 for diagnoses).
+         effect_cents: what the error changed in the expected payment, negative when the claim was
+         over-coded. */
+      "CREATE TABLE audit_sample ("
+      " sample_id INTEGER NOT NULL PRIMARY KEY,"
+      " coder TEXT NOT NULL,"
+      " date_from INTEGER NOT NULL, date_to INTEGER NOT NULL,"
+      " n INTEGER NOT NULL,"
+      " seed TEXT NOT NULL,"
+      " stratify TEXT NOT NULL,"
+      " universe INTEGER NOT NULL,"
+      " created_at BIGINT NOT NULL, created_by TEXT NOT NULL);"
+      "CREATE TABLE audit_sample_claim ("
+      " sample_id INTEGER NOT NULL REFERENCES audit_sample (sample_id),"
+      " claim_id INTEGER NOT NULL REFERENCES claim (claim_id),"
+      " stratum TEXT NOT NULL,"
+      " pick INTEGER NOT NULL,"
+      " PRIMARY KEY (sample_id, claim_id));"
+      "CREATE TABLE audit_review ("
+      " review_id INTEGER NOT NULL PRIMARY KEY,"
+      " sample_id INTEGER NOT NULL REFERENCES audit_sample (sample_id),"
+      " claim_id INTEGER NOT NULL REFERENCES claim (claim_id),"
+      " coder TEXT NOT NULL,"
+      " note TEXT NOT NULL,"
+      " reviewed_at BIGINT NOT NULL, reviewed_by TEXT NOT NULL,"
+      " UNIQUE (sample_id, claim_id));"
+      "CREATE TABLE audit_review_code ("
+      " review_id INTEGER NOT NULL REFERENCES audit_review (review_id),"
+      " seq INTEGER NOT NULL,"
+      " line INTEGER NOT NULL,"
+      " kind TEXT NOT NULL,"
+      " code TEXT NOT NULL,"
+      " correct TEXT NOT NULL,"
+      " ok INTEGER NOT NULL,"
+      " error_type TEXT NOT NULL,"
+      " effect_cents BIGINT NOT NULL,"
+      " PRIMARY KEY (review_id, seq));"
+      /* The E/M reference distribution the providers are compared with: one row per code, its
+         family (office-new, office-established...) and its share in parts per million. */
+      "CREATE TABLE em_reference ("
+      " family TEXT NOT NULL,"
+      " code TEXT NOT NULL PRIMARY KEY,"
+      " level INTEGER NOT NULL,"
+      " share_ppm INTEGER NOT NULL,"
+      " source TEXT NOT NULL,"
+      " loaded_at BIGINT NOT NULL, loaded_by TEXT NOT NULL);",
       NULL },
 };
 
