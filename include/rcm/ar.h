@@ -24,8 +24,9 @@ typedef struct rcm_statement_report {
  * carry the patient's name and address. Due 30 days after the business
  * date. A patient already sent a statement today for the same balance gets
  * no new one (report->already). docs/metrics.md, "Statements", has the rules.
- * Errors: RCM_ENOTFOUND (no practice), RCM_EIO (store, folder or files:
- * nothing is recorded and no file is left then), RCM_ENOMEM.
+ * Needs statements; each statement is an event on its patient. Errors:
+ * RCM_ENOTFOUND (no practice), RCM_EIO (store, folder or files: nothing is
+ * recorded and no file is left then), RCM_ENOMEM.
  */
 RCM_API int rcm_statements(rcm_cycle *cy, const char *out_dir, rcm_statement_report *out, rcm_error *err);
 
@@ -42,7 +43,8 @@ typedef struct rcm_aging_row {
 /*
  * AR aging on the cycle's business date (ledger rows effective on or before
  * it); free(*out). Rows sorted by key ("patient" last by payer); every
- * grouping partitions the same total. Errors: RCM_EINVAL (by), RCM_EIO.
+ * grouping partitions the same total. Needs ar.read; by patient the list
+ * is a read event. Errors: RCM_EINVAL (by), RCM_EIO.
  */
 RCM_API int rcm_ar_aging(rcm_cycle *cy, int by, rcm_aging_row **out, size_t *n, rcm_error *err);
 
@@ -59,7 +61,8 @@ typedef struct rcm_worklist_item {
 
 /*
  * The AR follow-up worklist ordered by amount, age and deadlines (score
- * formula in docs/metrics.md); free(*out). Errors: RCM_EIO, RCM_ENOMEM.
+ * formula in docs/metrics.md); free(*out). Needs ar.read; the list is a
+ * read event. Errors: RCM_EIO, RCM_ENOMEM.
  */
 RCM_API int rcm_ar_worklist(rcm_cycle *cy, rcm_worklist_item **out, size_t *n, rcm_error *err);
 
@@ -108,7 +111,7 @@ typedef struct rcm_metrics {
  * exactly). Rows sorted by key; by_root and by_carc by count (largest
  * first), then key; em by NPI, then code. Release with
  * rcm_metrics_release (a released or zeroed struct may be released again).
- * Errors: RCM_EINVAL (bad query), RCM_EIO, RCM_ENOMEM.
+ * Needs metrics (aggregates only: no read event). Errors: RCM_EINVAL (bad query), RCM_EIO, RCM_ENOMEM.
  */
 RCM_API int rcm_metrics_get(rcm_cycle *cy, const rcm_metrics_query *q, rcm_metrics *out, rcm_error *err);
 RCM_API void rcm_metrics_release(rcm_metrics *m);

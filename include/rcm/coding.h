@@ -11,6 +11,13 @@
  * primary payer (837P or 837I by the encounter's kind), charges from the
  * practice's fee schedule, scrubbed again: a claim with an error routed to
  * the biller is held in the biller's queue; the others are ready to submit.
+ *
+ * Each function checks the permission its comment names (RCM_PERMS in
+ * include/rcm/cycle.h) before anything else: without it, RCM_EDENIED and a
+ * "denied" audit event. Changes are audit events with their before -> after
+ * values (codes, statuses, amounts); reads of an encounter's coding or of a
+ * claim, and each list, are "read" events written before the data is
+ * returned.
  */
 #ifndef RCM_CODING_H
 #define RCM_CODING_H
@@ -50,10 +57,13 @@ typedef struct rcm_coding_item {
     int has_proposed;                   /* the EHR proposed codes */
 } rcm_coding_item;
 
-/* The coder's queue, oldest date of service first; free(*out). */
+/* The coder's queue, oldest date of service first; free(*out). Needs coding.read (a read event for the list). */
 RCM_API int rcm_coding_queue(rcm_cycle *cy, rcm_coding_item **out, size_t *n, rcm_error *err);
 
-/* The encounter's assigned codes, or (proposed = 1) the codes the EHR proposed. */
+/*
+ * The encounter's assigned codes, or (proposed = 1) the codes the EHR
+ * proposed. Needs coding.read (a read event on the encounter).
+ */
 RCM_API int rcm_coding_get(rcm_cycle *cy, int64_t encounter_id, int proposed, rcm_coding *out, rcm_error *err);
 
 /*
@@ -61,18 +71,24 @@ RCM_API int rcm_coding_get(rcm_cycle *cy, int64_t encounter_id, int proposed, rc
  * encounter goes back to coded) and scrubs the claim it would produce:
  * every finding is returned in findings. Earlier overrides of rules that no
  * longer fire are dropped. Errors: RCM_EINVAL (bad code format, pointer
- * beyond the diagnoses...), RCM_EDENIED (already billed).
+ * beyond the diagnoses...), RCM_EDENIED (already billed). Needs
+ * coding.write; the event "assign" has the codes before -> after.
  */
 RCM_API int rcm_coding_assign(rcm_cycle *cy, int64_t encounter_id, const rcm_coding *codes, rcm_findings *findings,
                               rcm_error *err);
 
-/* Overrides a coder-routed finding (rule id, line number or 0) with a reason (required). */
+/*
+ * Overrides a coder-routed finding (rule id, line number or 0) with a reason
+ * (required). Needs coding.write; the event "override" keeps the rule, the
+ * line and the reason (the one it replaces too).
+ */
 RCM_API int rcm_coding_override(rcm_cycle *cy, int64_t encounter_id, const char *rule_id, uint32_t line,
                                 const char *reason, rcm_error *err);
 
 /*
  * Signs the encounter off (status signed). RCM_EDENIED when coder-routed
- * errors remain open: they are returned in blocking (when not NULL).
+ * errors remain open: they are returned in blocking (when not NULL). Needs
+ * coding.write.
  */
 RCM_API int rcm_coding_signoff(rcm_cycle *cy, int64_t encounter_id, rcm_findings *blocking, rcm_error *err);
 
@@ -94,6 +110,7 @@ typedef struct rcm_build_report {
  * assigned codes would produce, each with "overridden": the reason or
  * null; [] before codes are assigned) and "overrides" (rule, line, reason,
  * user). Never the patient's name or date of birth. The caller owns *out.
+ * Needs coding.read (a read event on the encounter).
  */
 RCM_API int rcm_coding_show(rcm_cycle *cy, int64_t encounter_id, json_t **out, rcm_error *err);
 
@@ -103,7 +120,8 @@ RCM_API int rcm_coding_show(rcm_cycle *cy, int64_t encounter_id, json_t **out, r
  * (none: the encounter stays signed and a biller work item says so), the
  * encounter then billed. The claim numbers are taken first, committed
  * (never reused, skipped when unused): call it outside a transaction, or
- * they are taken with the caller's.
+ * they are taken with the caller's. Needs claims.build; each claim built is
+ * an event "build" (entity claim).
  */
 RCM_API int rcm_claims_build(rcm_cycle *cy, rcm_build_report *out, rcm_error *err);
 
@@ -122,7 +140,8 @@ RCM_API int rcm_claims_build(rcm_cycle *cy, rcm_build_report *out, rcm_error *er
  * *out (may be NULL): claims rechecked, ready, held; lines: lines repriced,
  * charge_cents: what they add. Errors: RCM_ENOTFOUND (no such claim),
  * RCM_EDENIED (the claim named is neither held nor rejected); nothing is
- * written then.
+ * written then. Needs claims.build; an event "recheck" per claim (status
+ * and charge before -> after).
  */
 RCM_API int rcm_claims_recheck(rcm_cycle *cy, int64_t claim_id, rcm_build_report *out, rcm_error *err);
 
@@ -143,18 +162,22 @@ typedef struct rcm_claim_item {
 /*
  * Claims in claim id order; status and payer (a code) filter when not NULL.
  * free(*out). Errors: RCM_ENOTFOUND (no such payer), RCM_EINVAL (no such
- * status), RCM_EIO.
+ * status), RCM_EIO. Needs claims.read (a read event for the list).
  */
 RCM_API int rcm_claims_list(rcm_cycle *cy, const char *status, const char *payer, rcm_claim_item **out,
                             size_t *n, rcm_error *err);
 
-/* A claim by its claim number (CLM01), or "#N" for claim id N. RCM_ENOTFOUND when none. */
+/*
+ * A claim by its claim number (CLM01), or "#N" for claim id N. RCM_ENOTFOUND
+ * when none. Needs claims.read (only an id: no read event).
+ */
 RCM_API int rcm_claim_find(rcm_cycle *cy, const char *ref, int64_t *out, rcm_error *err);
 
 /*
  * The stored claim as claims JSON (docs/claim-json.md) with its cycle facts
  * under "cycle": claim id, status, payer code, sequence, balance by party,
- * findings. The caller owns the reference (json_decref).
+ * findings. The caller owns the reference (json_decref). Needs claims.read
+ * (a read event on the claim).
  */
 RCM_API int rcm_claim_show(rcm_cycle *cy, int64_t claim_id, json_t **out, rcm_error *err);
 

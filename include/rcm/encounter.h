@@ -16,6 +16,13 @@
  * the same, updated while it is still new (not yet coded), and refused once
  * coded. The whole file is one transaction: a bad record stops the import
  * with a located error (file, line, field) and nothing is imported.
+ *
+ * Each function checks the permission its comment names (RCM_PERMS in
+ * include/rcm/cycle.h) before anything else: without it, RCM_EDENIED and a
+ * "denied" audit event. A change is an audit event with what changed,
+ * before -> after (field names only for patient data); a read of patient
+ * data (an encounter, a patient's coverages) is a "read" event, written
+ * before the data is returned.
  */
 #ifndef RCM_ENCOUNTER_H
 #define RCM_ENCOUNTER_H
@@ -30,14 +37,24 @@ typedef struct rcm_import_report {
     long patients_updated, coverages_updated;   /* encounter import only */
 } rcm_import_report;
 
-/* Errors: RCM_EIO, RCM_EFORMAT (located: file, line, field), RCM_ENOTFOUND (unknown payer or provider). */
+/*
+ * Errors: RCM_EIO, RCM_EFORMAT (located: file, line, field), RCM_ENOTFOUND
+ * (unknown payer or provider), RCM_EDENIED. rcm_practice_import needs
+ * practice.import (an event per practice, provider and payer added or
+ * updated, one per fee and contract import); rcm_encounter_import needs
+ * encounter.import (an event per encounter, patient and coverage updated,
+ * one for the import).
+ */
 RCM_API int rcm_practice_import(rcm_cycle *cy, const char *path, rcm_import_report *out, rcm_error *err);
 RCM_API int rcm_encounter_import(rcm_cycle *cy, const char *path, rcm_import_report *out, rcm_error *err);
 
-/* An encounter by the EHR's id, or by "#N" for encounter id N. RCM_ENOTFOUND when none. */
+/*
+ * An encounter by the EHR's id, or by "#N" for encounter id N. RCM_ENOTFOUND
+ * when none. Needs encounter.read (only an id: no read event).
+ */
 RCM_API int rcm_encounter_find(rcm_cycle *cy, const char *ref, int64_t *out, rcm_error *err);
 
-/* A payer by the practice's code for it (MCR, BCBS...). RCM_ENOTFOUND when none. */
+/* A payer by the practice's code for it (MCR, BCBS...). RCM_ENOTFOUND when none. Needs practice.read. */
 RCM_API int rcm_payer_find(rcm_cycle *cy, const char *code, int64_t *out, rcm_error *err);
 
 /* ---- reading back (rcm practice show, rcm encounter show) ---- */
@@ -69,7 +86,8 @@ typedef struct rcm_payer_info {
 /*
  * The store's practice with its row counts; its providers (by NPI) and
  * payers (by code) as arrays the caller frees with free(). Errors:
- * RCM_ENOTFOUND (no practice), RCM_EIO, RCM_ENOMEM.
+ * RCM_ENOTFOUND (no practice), RCM_EIO, RCM_ENOMEM. Each needs
+ * practice.read (the practice's own data: no read event).
  */
 RCM_API int rcm_practice_get(rcm_cycle *cy, rcm_practice_info *out, rcm_error *err);
 RCM_API int rcm_provider_list(rcm_cycle *cy, rcm_provider_info **out, size_t *n, rcm_error *err);
@@ -107,7 +125,10 @@ typedef struct rcm_encounter_info {
     char *documentation, *proposed;
 } rcm_encounter_info;
 
-/* Errors: RCM_ENOTFOUND, RCM_EIO, RCM_ENOMEM. */
+/*
+ * Errors: RCM_ENOTFOUND, RCM_EIO, RCM_ENOMEM. Needs encounter.read; a read
+ * event (entity encounter) is written before it returns.
+ */
 RCM_API int rcm_encounter_get(rcm_cycle *cy, int64_t encounter_id, rcm_encounter_info *out, rcm_error *err);
 RCM_API void rcm_encounter_info_release(rcm_encounter_info *e);
 
@@ -136,11 +157,13 @@ typedef struct rcm_coverage_update {
 
 /*
  * Creates or replaces the coverage (patient, seq) in one transaction, with
- * an audit event (ids and codes only; nothing is written when the stored
- * coverage is the same). A secondary needs a primary, a tertiary a
- * secondary. Claims keep the payer they were sent to. Errors name the
- * field, never its value: RCM_EINVAL (a bad field), RCM_ENOTFOUND (no such patient or payer),
- * RCM_EIO. On an error nothing is written.
+ * an audit event "coverage-set" (the payer, relation and dates before ->
+ * after; the member id, group and subscriber only named: "member_id
+ * changed"; nothing is written when the stored coverage is the same). A
+ * secondary needs a primary, a tertiary a secondary. Claims keep the payer
+ * they were sent to. Errors name the field, never its value: RCM_EINVAL (a
+ * bad field), RCM_ENOTFOUND (no such patient or payer), RCM_EIO. On an
+ * error nothing is written. Needs coverage.set.
  */
 RCM_API int rcm_coverage_set(rcm_cycle *cy, const rcm_coverage_update *u, rcm_error *err);
 
@@ -155,7 +178,8 @@ typedef struct rcm_coverage_row {
 /*
  * The coverages of the patient with medical record number mrn, P S T in
  * order, as an array the caller frees with free(). Errors: RCM_ENOTFOUND (no
- * such patient), RCM_EIO, RCM_ENOMEM.
+ * such patient), RCM_EIO, RCM_ENOMEM. Needs coverage.read; a read event
+ * (entity patient) is written before it returns.
  */
 RCM_API int rcm_coverage_list(rcm_cycle *cy, const char *mrn, rcm_coverage_row **out, size_t *n, rcm_error *err);
 

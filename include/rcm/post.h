@@ -44,7 +44,13 @@ typedef struct rcm_post_report {
     int64_t plb_cents;      /* provider-level adjustments (positive: withheld) */
 } rcm_post_report;
 
-/* Errors: RCM_EIO, RCM_EFORMAT/RCM_ESYNTAX (located), RCM_EBALANCE (located); nothing posted then. */
+/*
+ * Needs era.post. Errors: RCM_EIO, RCM_EFORMAT/RCM_ESYNTAX (located),
+ * RCM_EBALANCE (located); nothing posted then. Separation of duties: a
+ * claim the user coded, matched by a CLP, refuses the whole file
+ * (RCM_EDENIED naming it, logged; nothing posted) unless an admin recorded
+ * an exception for them (each such claim is then an event).
+ */
 RCM_API int rcm_era_post(rcm_cycle *cy, const char *path, rcm_post_report *out, rcm_error *err);
 
 typedef struct rcm_ledger_report {
@@ -55,7 +61,7 @@ typedef struct rcm_ledger_report {
     char first_problem[256];
 } rcm_ledger_report;
 
-/* Returns 0 when it reconciles, RCM_EBALANCE (first problem in err and report) when not. */
+/* Returns 0 when it reconciles, RCM_EBALANCE (first problem in err and report) when not. Needs ledger.read. */
 RCM_API int rcm_ledger_check(rcm_cycle *cy, rcm_ledger_report *out, rcm_error *err);
 
 /* One ledger row as `rcm ledger show` lists it. */
@@ -78,7 +84,8 @@ typedef struct rcm_ledger_row {
 
 /*
  * The ledger rows of the claim numbered claim_no (CLM01), oldest first: an
- * array the caller frees with free(). Errors: RCM_ENOTFOUND (no such claim),
+ * array the caller frees with free(). Needs ledger.read; the rows shown are
+ * a read event on the claim. Errors: RCM_ENOTFOUND (no such claim),
  * RCM_EIO, RCM_ENOMEM.
  */
 RCM_API int rcm_ledger_rows(rcm_cycle *cy, const char *claim_no, rcm_ledger_row **out, size_t *n,
@@ -88,7 +95,7 @@ RCM_API int rcm_ledger_rows(rcm_cycle *cy, const char *claim_no, rcm_ledger_row 
  * The denial routing table: the built-in table (docs/denials.md) until a
  * practice loads its own CSV (group,carc,rarc,route,root,denial,note; ''
  * or * matches anything), which replaces it whole. rcm_routes_reset goes
- * back to the built-in table.
+ * back to the built-in table. Both need routes.write (the admin).
  */
 RCM_API int rcm_routes_load(rcm_cycle *cy, const char *path, long *rows, rcm_error *err);
 RCM_API int rcm_routes_reset(rcm_cycle *cy, rcm_error *err);
@@ -107,7 +114,7 @@ typedef struct rcm_route_row {
 /*
  * The table in effect, in its order: the practice's (*builtin 0) or the
  * built-in one (*builtin 1). An array the caller frees with free().
- * Errors: RCM_EIO, RCM_ENOMEM.
+ * Needs routes.read. Errors: RCM_EIO, RCM_ENOMEM.
  */
 RCM_API int rcm_routes_list(rcm_cycle *cy, rcm_route_row **out, size_t *n, int *builtin, rcm_error *err);
 

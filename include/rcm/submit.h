@@ -42,6 +42,10 @@ typedef struct rcm_submit_report {
  * used up). A claim the 837 writer refuses is put back to held with a biller
  * work item (report.refused); when every claim is refused no file is
  * written (batch_id 0) and the numbers taken are skipped.
+ * Needs claims.submit. Separation of duties: a claim the user coded refuses
+ * the whole submission (RCM_EDENIED naming it, logged; nothing is written
+ * and the control numbers taken are skipped) unless an admin recorded an
+ * exception for them (each such claim is then an event).
  */
 RCM_API int rcm_submit(rcm_cycle *cy, const char *payer, char kind, const char *out_path,
                        rcm_submit_report *out, rcm_error *err);
@@ -61,7 +65,7 @@ typedef struct rcm_batch {
     long claims_accepted, claims_rejected; /* 277CA verdicts on its claims (the last per claim) */
 } rcm_batch;
 
-/* Every batch, newest first; free(*out). Errors: RCM_EIO. */
+/* Every batch, newest first; free(*out). Needs claims.read. Errors: RCM_EIO. */
 RCM_API int rcm_batch_list(rcm_cycle *cy, rcm_batch **out, size_t *n, rcm_error *err);
 
 /*
@@ -69,6 +73,7 @@ RCM_API int rcm_batch_list(rcm_cycle *cy, rcm_batch **out, size_t *n, rcm_error 
  * ever taken. A number up to it that no batch carries was skipped: a run
  * that failed after taking it, or one interrupted after writing its file
  * and before recording it (an orphan file: never sent, docs/submission.md).
+ * Needs claims.read.
  */
 RCM_API int rcm_submit_control(rcm_cycle *cy, const char *counter, int64_t *out, rcm_error *err);
 
@@ -101,12 +106,13 @@ typedef struct rcm_ack_verdict {
     int matched, stale;
 } rcm_ack_verdict;
 
-/* Errors: RCM_EIO, RCM_EFORMAT / RCM_ESYNTAX (located), nothing recorded then. */
+/* Needs ack.import. Errors: RCM_EIO, RCM_EFORMAT / RCM_ESYNTAX (located), nothing recorded then. */
 RCM_API int rcm_ack_import(rcm_cycle *cy, const char *path, rcm_ack_report *out, rcm_error *err);
 
 /*
  * The same, also returning every verdict in file order (*verdicts: free()
- * it; NULL and 0 when the file was imported before or held none).
+ * it; NULL and 0 when the file was imported before or held none). Needs
+ * ack.import.
  */
 RCM_API int rcm_ack_import_verdicts(rcm_cycle *cy, const char *path, rcm_ack_report *out,
                                     rcm_ack_verdict **verdicts, size_t *n, rcm_error *err);

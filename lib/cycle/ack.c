@@ -555,7 +555,9 @@ static int reject_claim(rec *r, const claim_row *c, const char *queue, const cha
         r->rep->coder++;
     else
         r->rep->biller++;
-    return cycle_audit(r->cy, "reject", "claim", c->claim_id, audit, r->err);
+    char detail[128];
+    snprintf(detail, sizeof(detail), "claim %s status %s -> rejected: %s", c->claim_no, c->status, audit);
+    return cycle_audit(r->cy, "reject", "claim", c->claim_id, detail, r->err);
 }
 
 /* Digits only, 1-18 of them: the value; else -1. */
@@ -969,11 +971,14 @@ int rcm_ack_import_verdicts(rcm_cycle *cy, const char *path, rcm_ack_report *out
         *verdicts = NULL;
         *n = 0;
     }
+    int rc = cycle_require(cy, RCM_PERM_ACK_IMPORT, err);
+    if (rc < 0)
+        return rc;
     if (!path || !*path)
         return rcm_error_set(err, RCM_EINVAL, "no acknowledgment file given");
     char *data = NULL;
     size_t len = 0;
-    int rc = cycle_read_file(path, &data, &len, err);
+    rc = cycle_read_file(path, &data, &len, err);
     if (rc < 0)
         return rc;
     reading rd;

@@ -684,10 +684,13 @@ int rcm_ar_aging(rcm_cycle *cy, int by, rcm_aging_row **out, size_t *n, rcm_erro
 {
     *out = NULL;
     *n = 0;
+    int rc = cycle_require(cy, RCM_PERM_AR_READ, err);
+    if (rc < 0)
+        return rc;
     if (by < RCM_AR_TOTAL || by > RCM_AR_BY_PROVIDER)
         return rcm_error_set(err, RCM_EINVAL, "aging: no such grouping %d", by);
     ar_ledger lg;
-    int rc = ar_ledger_load(cy, cy->today, &lg, err);
+    rc = ar_ledger_load(cy, cy->today, &lg, err);
     if (rc < 0)
         return rc;
     aging a = { .by = by, .today = cy->today, .lg = &lg, .err = err };
@@ -698,6 +701,12 @@ int rcm_ar_aging(rcm_cycle *cy, int by, rcm_aging_row **out, size_t *n, rcm_erro
     ar_ledger_release(&lg);
     ar_idmap_release(&a.map);
     free(a.ids);
+    if (rc == 0 && by == RCM_AR_BY_PATIENT) {
+        /* balances by patient MRN: a read of patient data */
+        char detail[64];
+        snprintf(detail, sizeof(detail), "aging by patient rows=%zu", a.n);
+        rc = cycle_audit_read(cy, "patient", 0, detail, err);
+    }
     if (rc < 0) {
         free(a.rows);
         return rc;
@@ -976,8 +985,11 @@ int rcm_ar_worklist(rcm_cycle *cy, rcm_worklist_item **out, size_t *n, rcm_error
 {
     *out = NULL;
     *n = 0;
+    int rc = cycle_require(cy, RCM_PERM_AR_READ, err);
+    if (rc < 0)
+        return rc;
     ar_ledger lg;
-    int rc = ar_ledger_load(cy, cy->today, &lg, err);
+    rc = ar_ledger_load(cy, cy->today, &lg, err);
     if (rc < 0)
         return rc;
     worklist w = { .today = cy->today };
@@ -985,6 +997,11 @@ int rcm_ar_worklist(rcm_cycle *cy, rcm_worklist_item **out, size_t *n, rcm_error
         (rc = wl_filing(cy, &lg, &w, err)) == 0)
         rc = wl_patients(cy, &lg, &w, err);
     ar_ledger_release(&lg);
+    if (rc == 0) {
+        char detail[64];
+        snprintf(detail, sizeof(detail), "ar worklist rows=%zu", w.n);
+        rc = cycle_audit_read(cy, "claim", 0, detail, err);
+    }
     if (rc < 0) {
         free(w.v);
         return rc;

@@ -23,6 +23,8 @@
 #include "rcm/coding.h"
 #include "rcm/json.h"
 #include "claims.h"
+#include "change.h"
+#include "../audit/chain.h"
 #include "../util/banned.h"
 
 /* ---- statements ---- */
@@ -51,7 +53,7 @@ enum {
     Q_PRACTICE, Q_PROVIDERS, Q_PAYERS, Q_FEES,
     Q_ENC_PRIMARY, Q_ENC_COVERAGE, Q_TODO, Q_TODO_DX, Q_TODO_LINES, Q_ENC_DX, Q_ENC_LINES,
     Q_CLAIM, Q_CLAIM_DX, Q_CLAIM_LINES,
-    Q_INS_CLAIM, Q_INS_DX, Q_INS_LINE, Q_INS_LEDGER, Q_INS_FINDING, Q_INS_WORK, Q_INS_AUDIT,
+    Q_INS_CLAIM, Q_INS_DX, Q_INS_LINE, Q_INS_LEDGER, Q_INS_FINDING, Q_INS_WORK, Q_AUDIT_HEAD, Q_INS_AUDIT,
     Q_WORK_OPEN, Q_COUNTER_GET, Q_COUNTER_SET, Q_BILLED, Q_OVERRIDDEN,
     Q_RECHECK_ALL, Q_UPD_CLAIM, Q_UPD_LINE, Q_DEL_FINDINGS, Q_CLAIM_WORK_OPEN, Q_CLOSE_WORK,
     Q_COUNT
@@ -114,8 +116,11 @@ static const char *const sql_text[Q_COUNT] = {
     [Q_INS_WORK] = "INSERT INTO work_item (item_id, practice_id, queue, kind, claim_id, encounter_id, denial_id,"
                    " remit_claim_id, amount_cents, due, status, summary, created_at)"
                    " VALUES (?, ?, 'biller', ?, ?, ?, NULL, NULL, ?, ?, 'open', ?, ?)",
-    [Q_INS_AUDIT] = "INSERT INTO audit_event (event_id, at, user_name, action, entity, entity_id, detail)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
+    /* the chained trail (lib/audit/chain.c, audit_append): its head, and an event */
+    [Q_AUDIT_HEAD] = "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1",
+    [Q_INS_AUDIT] = "INSERT INTO audit_log (seq, at, user_id, user_name, roles, origin, action, outcome, entity,"
+                    " entity_id, patient_id, claim_id, detail, prev_hash, hash)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     [Q_WORK_OPEN] = "SELECT COUNT(*) FROM work_item WHERE encounter_id = ? AND kind = ? AND status = 'open'",
     [Q_OVERRIDDEN] = "SELECT 1 FROM finding_override WHERE encounter_id = ? AND rule_id = ? AND line_no = ?",
     [Q_COUNTER_GET] = "SELECT value FROM control_counter WHERE name = 'claim'",
@@ -221,7 +226,9 @@ struct cycle_claims {
     cl_fee *fee;
     size_t n_fee;
     /* the next row ids, taken on first use (max + 1) and counted on */
-    int64_t next_claim, next_entry, next_item, next_event;
+    int64_t next_claim, next_entry, next_item;
+    const char *action;         /* the audit action of a claim written: "create", or "build" (rcm_claims_build) */
+    char origin[160];           /* the events' origin, as cycle_audit_full writes it */
     cl_src src;
     rcm_buf text;               /* work item summaries, audit details */
 };
@@ -303,6 +310,8 @@ int cycle_claims_open(rcm_cycle *cy, cycle_claims **out, rcm_error *err)
     if (!cc)
         return rcm_error_set(err, RCM_ENOMEM, "out of memory");
     cc->cy = cy;
+    cc->action = "create";
+    snprintf(cc->origin, sizeof(cc->origin), "%s%s%s", cy->origin, cy->session[0] ? " session " : "", cy->session);
     rcm_buf_init(&cc->text, 4096);
     *out = cc;
     return 0;
@@ -1115,22 +1124,58 @@ static int claim_number(cycle_claims *cc, char out[39], rcm_error *err)
     return 0;
 }
 
-static int audit(cycle_claims *cc, const char *action, const char *entity, int64_t id, const char *detail,
-                 rcm_error *err)
+/*
+ * An event on the chained trail about s's claim (claim_id set) or its
+ * encounter, inside the transaction: what cycle_audit_full writes (the
+ * patient and claim are known here), appended as audit_append does (read
+ * the head, hash, insert) but through the context's statements, prepared
+ * once: through cycle_audit_full, which prepares three statements per
+ * event, rcm_claims_build ran twice the instructions; this way the chained
+ * events add about 14% (bench/cycle_submit).
+ */
+static int audit(cycle_claims *cc, const char *action, const cl_src *s, const char *detail, rcm_error *err)
 {
-    int64_t ev;
-    sqlite3_stmt *s;
-    int rc = next_id(cc, &cc->next_event, "audit_event", "event_id", &ev, err);
-    if (rc < 0 || (rc = stmt(cc, Q_INS_AUDIT, &s, err)) < 0)
+    rcm_cycle *cy = cc->cy;
+    audit_row r = { .at = cy->now, .user_id = cy->user_id, .user = cy->user, .roles = cy->roles_s,
+                    .origin = cc->origin, .action = action, .outcome = "ok",
+                    .entity = s->claim_id ? "claim" : "encounter",
+                    .entity_id = s->claim_id ? s->claim_id : s->encounter_id, .patient_id = s->patient_id,
+                    .claim_id = s->claim_id, .detail = detail ? detail : "" };
+    sqlite3_stmt *q;
+    int rc = stmt(cc, Q_AUDIT_HEAD, &q, err);
+    if (rc < 0)
         return rc;
-    sqlite3_bind_int64(s, 1, ev);
-    sqlite3_bind_int64(s, 2, cc->cy->now);
-    bind_text(s, 3, cc->cy->user);
-    bind_text(s, 4, action);
-    bind_text(s, 5, entity);
-    sqlite3_bind_int64(s, 6, id);
-    bind_text(s, 7, detail);
-    return store_step_done(cc->cy->st, s, "writing an audit event", err);
+    int64_t seq = 1;
+    char prev[65] = AUDIT_ZERO_HASH, hash[65];
+    int step = sqlite3_step(q);
+    if (step == SQLITE_ROW) {
+        seq = sqlite3_column_int64(q, 0) + 1;
+        const unsigned char *h = sqlite3_column_text(q, 1);
+        /* chained on the head as stored, like audit_append: a damaged one is for rcm_audit_verify to name */
+        snprintf(prev, sizeof(prev), "%s", h ? (const char *)h : "");
+    } else if (step != SQLITE_DONE) {
+        return store_sqlerr(cy->st, err, "reading the audit trail's head");
+    }
+    sqlite3_reset(q);
+    audit_hash(&r, seq, prev, hash);
+    if ((rc = stmt(cc, Q_INS_AUDIT, &q, err)) < 0)
+        return rc;
+    sqlite3_bind_int64(q, 1, seq);
+    sqlite3_bind_int64(q, 2, r.at);
+    sqlite3_bind_int64(q, 3, r.user_id);
+    bind_text(q, 4, r.user);
+    bind_text(q, 5, r.roles);
+    bind_text(q, 6, r.origin);
+    bind_text(q, 7, r.action);
+    bind_text(q, 8, r.outcome);
+    bind_text(q, 9, r.entity);
+    sqlite3_bind_int64(q, 10, r.entity_id);
+    sqlite3_bind_int64(q, 11, r.patient_id);
+    sqlite3_bind_int64(q, 12, r.claim_id);
+    bind_text(q, 13, r.detail);
+    bind_text(q, 14, prev);
+    bind_text(q, 15, hash);
+    return store_step_done(cy->st, q, "writing an audit event", err);
 }
 
 static int work_add(cycle_claims *cc, const char *kind, int64_t claim_id, int64_t encounter_id, int64_t cents,
@@ -1408,13 +1453,13 @@ static int write_claim(cycle_claims *cc, cl_src *s, const rcm_scrub *scrub, int 
     rcm_buf_reset(t);
     rcm_buf_addf(t, "claim %s encounter %lld payer %s seq %c kind %c freq %c lines %u charge ", s->claim_no,
                  (long long)s->encounter_id, py ? py->code : "", s->seq, s->kind, s->freq, (unsigned)s->n_lines);
-    rcm_buf_addcents(t, s->charge_cents);
+    change_cents(t, s->charge_cents);
     rcm_buf_addf(t, " %s, %zu error%s", status, w->errors, w->errors == 1 ? "" : "s");
     if (s->original_claim_id)
         rcm_buf_addf(t, ", replaces claim %lld", (long long)s->original_claim_id);
     if (s->primary_claim_id)
         rcm_buf_addf(t, ", follows claim %lld", (long long)s->primary_claim_id);
-    return audit(cc, "create", "claim", s->claim_id, rcm_buf_failed(t) ? "" : t->ptr, err);
+    return audit(cc, cc->action, s, rcm_buf_failed(t) ? "" : t->ptr, err);
 }
 
 /* ---- cycle_claim_create ---- */
@@ -1554,8 +1599,8 @@ static int no_coverage(cycle_claims *cc, const cl_src *s, rcm_error *err)
              s->ext_id, datestr(day, s->enc_dos));
     if ((rc = work_add(cc, "coverage", 0, s->encounter_id, 0, RCM_DATE_NONE, summary, err)) < 0)
         return rc;
-    snprintf(summary, sizeof(summary), "no coverage in force on %s", day);
-    return audit(cc, "no-coverage", "encounter", s->encounter_id, summary, err);
+    snprintf(summary, sizeof(summary), "no coverage in force on %s; work item added", day);
+    return audit(cc, "no-coverage", s, summary, err);
 }
 
 static int build(cycle_claims *cc, int64_t first_no, int64_t n_numbers, rcm_build_report *rep, rcm_error *err)
@@ -1648,8 +1693,8 @@ int rcm_claims_build(rcm_cycle *cy, rcm_build_report *out, rcm_error *err)
     if (out)
         *out = rep;
     int64_t n = 0, first = 0;
-    int rc = count_billable(cy, &n, err);
-    if (rc < 0)
+    int rc = cycle_require(cy, RCM_PERM_CLAIMS_BUILD, err);
+    if (rc < 0 || (rc = count_billable(cy, &n, err)) < 0)
         return rc;
     /* the claim numbers, committed before the claims are (never reused); inside a caller's
        transaction they are taken with it instead */
@@ -1661,6 +1706,7 @@ int rcm_claims_build(rcm_cycle *cy, rcm_build_report *out, rcm_error *err)
     cycle_claims *cc = NULL;
     if ((rc = cycle_claims_open(cy, &cc, err)) < 0)
         return rc;
+    cc->action = "build";
     if ((rc = rcm_store_begin(cy->st, err)) < 0) {
         cycle_claims_close(cc);
         return rc;
@@ -1730,20 +1776,33 @@ static int recheck_items(cycle_claims *cc, const cl_src *s, int held, const rcm_
     return open ? 0 : hold_item(cc, s, fl, n0, err);
 }
 
-/* The audit detail of a recheck: ids, statuses, amounts and the rule ids still holding it. */
+/*
+ * The audit detail of a recheck: the claim, its status and charge before ->
+ * after, the lines repriced and the rule ids still holding it.
+ */
 static const char *recheck_detail(cycle_claims *cc, const cl_src *s, const char *was, const char *now,
-                                  uint32_t repriced, const rcm_findings *fl, size_t n0)
+                                  int64_t charge_was, uint32_t repriced, const rcm_findings *fl, size_t n0)
 {
     rcm_buf *t = &cc->text;
     rcm_buf_reset(t);
-    rcm_buf_addf(t, "claim %s %s to %s, %u line%s repriced, charge ", s->claim_no, was, now, (unsigned)repriced,
-                 repriced == 1 ? "" : "s");
-    rcm_buf_addcents(t, s->charge_cents);
+    rcm_buf_addf(t, "claim %s: status %s -> %s; charge ", s->claim_no, was, now);
+    change_cents(t, charge_was);
+    rcm_buf_adds(t, " -> ");
+    change_cents(t, s->charge_cents);
+    rcm_buf_addf(t, "; %u line%s repriced", (unsigned)repriced, repriced == 1 ? "" : "s");
+    for (uint32_t i = 0; i < s->n_lines; i++)
+        if (s->lines[i].repriced) {
+            rcm_buf_addf(t, " (line %u ", (unsigned)(i + 1));
+            change_cents(t, 0);
+            rcm_buf_adds(t, " -> ");
+            change_cents(t, s->lines[i].charge_cents);
+            rcm_buf_addc(t, ')');
+        }
     int shown = 0;
     for (size_t i = n0; i < fl->n; i++) {
         const rcm_finding *f = &fl->v[i];
         if (f->severity == RCM_SEV_ERROR && f->route == RCM_ROUTE_BILLER)
-            rcm_buf_addf(t, "%s %s", shown++ ? "," : ", held by", f->rule);
+            rcm_buf_addf(t, "%s%s", shown++ ? "," : "; held by ", f->rule);
     }
     return rcm_buf_failed(t) ? "" : t->ptr;
 }
@@ -1768,6 +1827,7 @@ static int recheck_one(cycle_claims *cc, const rcm_scrub *scrub, int64_t claim_i
     }
     char was[12];
     cstr_copy(was, sizeof(was), s->status);
+    int64_t charge_was = s->charge_cents;
     uint32_t repriced = 0;
     if ((rc = reprice(cc, s, &repriced, err)) < 0)
         return rc;
@@ -1808,8 +1868,7 @@ static int recheck_one(cycle_claims *cc, const rcm_scrub *scrub, int64_t claim_i
     if ((rc = store_step_done(cy->st, q, "updating a claim", err)) < 0 ||
         (rc = recheck_items(cc, s, w.held, fl, 0, err)) < 0)
         return rc;
-    if ((rc = audit(cc, "recheck", "claim", s->claim_id, recheck_detail(cc, s, was, status, repriced, fl, 0),
-                    err)) < 0)
+    if ((rc = audit(cc, "recheck", s, recheck_detail(cc, s, was, status, charge_was, repriced, fl, 0), err)) < 0)
         return rc;
     rep->claims++;
     if (w.held)
@@ -1852,11 +1911,13 @@ int rcm_claims_recheck(rcm_cycle *cy, int64_t claim_id, rcm_build_report *out, r
     memset(&rep, 0, sizeof(rep));
     if (out)
         *out = rep;
+    int rc = cycle_require(cy, RCM_PERM_CLAIMS_BUILD, err);
+    if (rc < 0)
+        return rc;
     if (claim_id < 0)
         return rcm_error_set(err, RCM_EINVAL, "claim #%lld: no such claim", (long long)claim_id);
     const rcm_scrub *scrub = NULL;
-    int rc = cycle_scrubber(cy, &scrub, err);
-    if (rc < 0)
+    if ((rc = cycle_scrubber(cy, &scrub, err)) < 0)
         return rc;
     cycle_claims *cc = NULL;
     if ((rc = cycle_claims_open(cy, &cc, err)) < 0)
@@ -1893,6 +1954,9 @@ done:
 int rcm_claim_find(rcm_cycle *cy, const char *ref, int64_t *out, rcm_error *err)
 {
     *out = 0;
+    int rc = cycle_require(cy, RCM_PERM_CLAIMS_READ, err);
+    if (rc < 0)
+        return rc;
     if (!ref || !*ref)
         return rcm_error_set(err, RCM_EINVAL, "no claim given");
     sqlite3_stmt *s = NULL;
@@ -1904,10 +1968,10 @@ int rcm_claim_find(rcm_cycle *cy, const char *ref, int64_t *out, rcm_error *err)
             return rcm_error_set(err, RCM_EINVAL, "claim '%.40s': #N needs a claim id", ref);
         id = (int64_t)v;
     }
-    int rc = store_prepare(cy->st, &s,
-                           by_id ? "SELECT claim_id FROM claim WHERE claim_id = ?"
-                                 : "SELECT claim_id FROM claim WHERE claim_no = ?",
-                           err);
+    rc = store_prepare(cy->st, &s,
+                       by_id ? "SELECT claim_id FROM claim WHERE claim_id = ?"
+                             : "SELECT claim_id FROM claim WHERE claim_no = ?",
+                       err);
     if (rc < 0)
         return rc;
     if (by_id)
@@ -2038,8 +2102,8 @@ int rcm_claim_show(rcm_cycle *cy, int64_t claim_id, json_t **out, rcm_error *err
 {
     *out = NULL;
     cycle_claims *cc = NULL;
-    int rc = cycle_claims_open(cy, &cc, err);
-    if (rc < 0)
+    int rc = cycle_require(cy, RCM_PERM_CLAIMS_READ, err);
+    if (rc < 0 || (rc = cycle_claims_open(cy, &cc, err)) < 0)
         return rc;
     arena mem;
     arena_init(&mem, 1 << 16, (size_t)64 << 20);
@@ -2057,12 +2121,17 @@ int rcm_claim_show(rcm_cycle *cy, int64_t claim_id, json_t **out, rcm_error *err
         rc = rcm_error_set(err, RCM_ENOMEM, "out of memory");
         goto done;
     }
-    *out = j;
-    j = NULL;
 done:
-    json_decref(j);
     arena_release(&mem);
     cycle_claims_close(cc);
+    /* the read is on the trail before the caller sees the claim */
+    if (rc == 0)
+        rc = cycle_audit_read(cy, "claim", claim_id, "claim show", err);
+    if (rc == 0) {
+        *out = j;
+        j = NULL;
+    }
+    json_decref(j);
     return rc;
 }
 
@@ -2083,11 +2152,13 @@ int rcm_claims_list(rcm_cycle *cy, const char *status, const char *payer, rcm_cl
 {
     *out = NULL;
     *n = 0;
+    int rc = cycle_require(cy, RCM_PERM_CLAIMS_READ, err);
+    if (rc < 0)
+        return rc;
     if (status && !status_known(status))
         return rcm_error_set(err, RCM_EINVAL, "status '%.20s': held, ready, submitted, accepted, rejected, paid,"
                              " partial, denied, replaced, void or closed", status);
     sqlite3_stmt *s = NULL;
-    int rc;
     if (payer) {
         rc = store_prepare(cy->st, &s, "SELECT COUNT(*) FROM payer WHERE code = ?", err);
         if (rc < 0)
@@ -2138,6 +2209,12 @@ int rcm_claims_list(rcm_cycle *cy, const char *status, const char *payer, rcm_cl
     if (rc == 0 && step != SQLITE_DONE)
         rc = store_sqlerr(cy->st, err, "listing claims");
     sqlite3_finalize(s);
+    if (rc == 0) {
+        char detail[96];
+        snprintf(detail, sizeof(detail), "claims list status=%s payer=%s rows=%zu", status ? status : "any",
+                 payer ? payer : "any", *n);
+        rc = cycle_audit_read(cy, "", 0, detail, err);
+    }
     if (rc < 0) {
         free(v);
         *n = 0;

@@ -494,11 +494,14 @@ static int build_one(rcm_cycle *cy, const cob_due *due, rcm_findings *fl, rcm_bu
     e.memo = memo_in;
     if ((rc = denial_ledger_add(cy, &e, err)) < 0)
         goto done;
+    /* the balances it moves, before -> after: the patient's on the primary, the payer's on the secondary */
     rcm_buf d;
     rcm_buf_init(&d, 512);
     char owed_s[32];
     rcm_cents_fmt(owed_s, owed);
-    rcm_buf_addf(&d, "secondary of claim %lld %s; moved %s from the patient", (long long)pc.claim_id, pc.claim_no,
+    rcm_buf_addf(&d, "secondary of claim %lld %s; moved %s from the patient: patient on %s %s -> 0.00, payer %lld on %s"
+                 " 0.00 -> %s",
+                 (long long)pc.claim_id, pc.claim_no, owed_s, pc.claim_no, owed_s, (long long)sc.payer_id, sc.claim_no,
                  owed_s);
     rc = cycle_audit(cy, "secondary", "claim", sc.claim_id, rcm_buf_failed(&d) ? "" : d.ptr, err);
     rcm_buf_release(&d);
@@ -523,12 +526,14 @@ int rcm_cob_build(rcm_cycle *cy, rcm_build_report *out, rcm_error *err)
     memset(&rep, 0, sizeof(rep));
     if (out)
         *out = rep;
+    int rc = cycle_require(cy, RCM_PERM_CLAIMS_BUILD, err);
+    if (rc < 0)
+        return rc;
     cob_due *due = NULL;
     size_t n = 0;
     rcm_findings fl;
     rcm_findings_init(&fl);
-    int rc = rcm_store_begin(cy->st, err);
-    if (rc < 0)
+    if ((rc = rcm_store_begin(cy->st, err)) < 0)
         return rc;
     if ((rc = claims_due(cy, &due, &n, err)) < 0)
         goto fail;

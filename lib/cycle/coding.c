@@ -9,8 +9,9 @@
  * reason; an assignment that makes the finding go away drops its override,
  * so an override never outlives what it answered. Sign-off is refused while
  * a coder-routed error is neither fixed nor overridden. Each call is one
- * transaction with its audit event (ids and codes only: never a reason,
- * which is free text).
+ * transaction with its audit event: codes before -> after, the rule and the
+ * coder's reason of an override, the status a sign-off changes. Reading
+ * the queue, an encounter's codes or the coder's view is a read event.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +21,7 @@
 #include "rcm/json.h"
 #include "claims.h"
 #include "coding_internal.h"
+#include "change.h"
 #include "../util/banned.h"
 
 #define MAX_REASON 1000
@@ -92,8 +94,11 @@ int rcm_coding_queue(rcm_cycle *cy, rcm_coding_item **out, size_t *n, rcm_error 
 {
     *out = NULL;
     *n = 0;
+    int rc = cycle_require(cy, RCM_PERM_CODING_READ, err);
+    if (rc < 0)
+        return rc;
     sqlite3_stmt *s = NULL;
-    int rc = store_prepare(cy->st, &s,
+    rc = store_prepare(cy->st, &s,
                            "SELECT e.encounter_id, e.ext_id, e.dos, p.npi, e.status,"
                            " (SELECT COUNT(*) FROM encounter_dx d WHERE d.encounter_id = e.encounter_id),"
                            " (SELECT COUNT(*) FROM encounter_line l WHERE l.encounter_id = e.encounter_id),"
@@ -126,6 +131,11 @@ int rcm_coding_queue(rcm_cycle *cy, rcm_coding_item **out, size_t *n, rcm_error 
     if (rc == 0 && step != SQLITE_DONE)
         rc = store_sqlerr(cy->st, err, "reading the coding queue");
     sqlite3_finalize(s);
+    if (rc == 0) {
+        char detail[64];
+        snprintf(detail, sizeof(detail), "coding queue rows=%zu", *n);
+        rc = cycle_audit_read(cy, "", 0, detail, err);
+    }
     if (rc < 0) {
         free(v);
         *n = 0;
@@ -256,10 +266,13 @@ int rcm_coding_get(rcm_cycle *cy, int64_t encounter_id, int proposed, rcm_coding
 {
     memset(out, 0, sizeof(*out));
     enc_row e;
-    int rc = enc_read(cy, encounter_id, &e, err);
-    if (rc < 0)
+    int rc = cycle_require(cy, RCM_PERM_CODING_READ, err);
+    if (rc < 0 || (rc = enc_read(cy, encounter_id, &e, err)) < 0)
         return rc;
     rc = proposed ? get_proposed(cy, encounter_id, &e, out, err) : get_assigned(cy, encounter_id, out, err);
+    if (rc == 0)
+        rc = cycle_audit_read(cy, "encounter", encounter_id, proposed ? "coding get proposed" : "coding get assigned",
+                              err);
     if (rc < 0)
         memset(out, 0, sizeof(*out));
     return rc;
@@ -510,21 +523,69 @@ static int store_codes(rcm_cycle *cy, int64_t id, const rcm_coding *c, rcm_error
     return rc;
 }
 
-/* "dx E1165,I10 lines 99214-25,36415": codes only. */
-static void codes_detail(rcm_buf *b, const rcm_coding *c)
+/*
+ * Codes as an assignment's event shows them: the diagnoses "E1165,I10",
+ * and the lines "99214:25>1.2,36415>1": each line's code (an 837I line:
+ * REV/CODE), its modifiers after ':', units after '*' when not 1, its
+ * diagnosis pointers after '>'. "none" when there are none.
+ */
+static void units_text(char out[32], int64_t milli);
+
+static void dx_text(rcm_buf *b, const rcm_coding *c)
 {
-    rcm_buf_adds(b, "dx ");
     for (uint32_t i = 0; i < c->n_dx; i++)
         rcm_buf_addf(b, "%s%s", i ? "," : "", c->dx[i]);
-    rcm_buf_adds(b, c->n_dx ? " lines " : "none lines ");
+    if (!c->n_dx)
+        rcm_buf_adds(b, "none");
+}
+
+static void lines_text(rcm_buf *b, const rcm_coding *c)
+{
     for (uint32_t i = 0; i < c->n_lines; i++) {
         const rcm_coding_line *l = &c->lines[i];
-        rcm_buf_addf(b, "%s%s", i ? "," : "", l->code[0] ? l->code : l->rev_code);
+        if (i)
+            rcm_buf_addc(b, ',');
+        if (l->rev_code[0])
+            rcm_buf_addf(b, "%s/", l->rev_code);
+        rcm_buf_adds(b, l->code);
         for (int k = 0; k < RCM_CLAIM_MAX_MODS && l->mods[k][0]; k++)
-            rcm_buf_addf(b, "-%s", l->mods[k]);
+            rcm_buf_addf(b, ":%s", l->mods[k]);
+        if (l->units_milli != 1000) {
+            char u[32];
+            units_text(u, l->units_milli);
+            rcm_buf_addf(b, "*%s", u);
+        }
+        for (int k = 0; k < RCM_CLAIM_MAX_PTR && l->ptrs[k]; k++)
+            rcm_buf_addf(b, "%c%u", k ? '.' : '>', (unsigned)l->ptrs[k]);
     }
     if (!c->n_lines)
         rcm_buf_adds(b, "none");
+}
+
+/* "dx I10,E119 -> I10; lines 99214:25>1 -> 99213>1" (a part that did not change: "dx I10 (same)"). */
+static void codes_detail(rcm_buf *b, const rcm_coding *before, const rcm_coding *after)
+{
+    rcm_buf x, y;
+    rcm_buf_init(&x, 8192);
+    rcm_buf_init(&y, 8192);
+    dx_text(&x, before);
+    dx_text(&y, after);
+    if (strcmp(x.ptr, y.ptr) == 0)
+        rcm_buf_addf(b, "dx %s (same)", y.ptr);
+    else
+        rcm_buf_addf(b, "dx %s -> %s", x.ptr, y.ptr);
+    rcm_buf_reset(&x);
+    rcm_buf_reset(&y);
+    lines_text(&x, before);
+    lines_text(&y, after);
+    if (strcmp(x.ptr, y.ptr) == 0)
+        rcm_buf_addf(b, "; lines %s (same)", y.ptr);
+    else
+        rcm_buf_addf(b, "; lines %s -> %s", x.ptr, y.ptr);
+    if (rcm_buf_failed(&x) || rcm_buf_failed(&y))
+        rcm_buf_adds(b, " (cut)");
+    rcm_buf_release(&x);
+    rcm_buf_release(&y);
 }
 
 int rcm_coding_assign(rcm_cycle *cy, int64_t encounter_id, const rcm_coding *codes, rcm_findings *findings,
@@ -534,14 +595,20 @@ int rcm_coding_assign(rcm_cycle *cy, int64_t encounter_id, const rcm_coding *cod
     rcm_findings_init(&local);
     rcm_findings *fl = findings ? findings : &local;
     rcm_findings_reset(fl);
-    rcm_coding *c = malloc(sizeof(*c));
-    if (!c)
+    int rc = cycle_require(cy, RCM_PERM_CODING_WRITE, err);
+    if (rc < 0)
+        return rc;
+    rcm_coding *c = malloc(sizeof(*c)), *was = calloc(1, sizeof(*was));
+    if (!c || !was) {
+        free(c);
+        free(was);
         return rcm_error_set(err, RCM_ENOMEM, "out of memory");
+    }
     const rcm_scrub *scrub = NULL;
     enc_row e;
     rcm_buf d;
-    rcm_buf_init(&d, 4096);
-    int rc = cycle_scrubber(cy, &scrub, err);
+    rcm_buf_init(&d, 16384);
+    rc = cycle_scrubber(cy, &scrub, err);
     if (rc < 0 || (rc = rcm_store_begin(cy->st, err)) < 0)
         goto out;
     if ((rc = enc_read(cy, encounter_id, &e, err)) < 0)
@@ -554,7 +621,7 @@ int rcm_coding_assign(rcm_cycle *cy, int64_t encounter_id, const rcm_coding *cod
     char subject[64];
     snprintf(subject, sizeof(subject), "encounter %s: ", e.ext_id);
     if ((rc = coding_codes_check(codes, e.kind, CODING_ENCOUNTER, subject, c, err)) < 0 ||
-        (rc = store_codes(cy, encounter_id, c, err)) < 0)
+        (rc = get_assigned(cy, encounter_id, was, err)) < 0 || (rc = store_codes(cy, encounter_id, c, err)) < 0)
         goto fail;
     sqlite3_stmt *s = NULL;
     if ((rc = store_prepare(cy->st, &s,
@@ -571,9 +638,9 @@ int rcm_coding_assign(rcm_cycle *cy, int64_t encounter_id, const rcm_coding *cod
     if (rc < 0 || (rc = scrub_encounter(cy, scrub, encounter_id, fl, err)) < 0 ||
         (rc = drop_stale_overrides(cy, encounter_id, fl, &dropped, err)) < 0)
         goto fail;
-    codes_detail(&d, c);
-    rcm_buf_addf(&d, "; findings %zu error%s, %zu warning%s", fl->errors, fl->errors == 1 ? "" : "s", fl->warnings,
-                 fl->warnings == 1 ? "" : "s");
+    codes_detail(&d, was, c);
+    rcm_buf_addf(&d, "; status %s -> coded; findings %zu error%s, %zu warning%s", e.status, fl->errors,
+                 fl->errors == 1 ? "" : "s", fl->warnings, fl->warnings == 1 ? "" : "s");
     if (dropped)
         rcm_buf_addf(&d, "; %ld override%s dropped", dropped, dropped == 1 ? "" : "s");
     if (strcmp(e.status, "signed") == 0)
@@ -591,14 +658,40 @@ out:
     rcm_buf_release(&d);
     rcm_findings_release(&local);
     free(c);
+    free(was);
     return rc;
 }
 
 /* ---- override ---- */
 
+/* The reason of the encounter's override of (rule, line), '' when none; out holds MAX_REASON + 1 bytes. */
+static int override_reason(rcm_cycle *cy, int64_t id, const char *rule_id, uint32_t line, char *out, rcm_error *err)
+{
+    out[0] = '\0';
+    sqlite3_stmt *s = NULL;
+    int rc = store_prepare(cy->st, &s,
+                           "SELECT reason FROM finding_override WHERE encounter_id = ? AND rule_id = ? AND line_no = ?",
+                           err);
+    if (rc < 0)
+        return rc;
+    sqlite3_bind_int64(s, 1, id);
+    sqlite3_bind_text(s, 2, rule_id, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 3, line);
+    int step = sqlite3_step(s);
+    if (step == SQLITE_ROW)
+        col_str(s, 0, out, MAX_REASON + 1);
+    else if (step != SQLITE_DONE)
+        rc = store_sqlerr(cy->st, err, "reading an override");
+    sqlite3_finalize(s);
+    return rc;
+}
+
 int rcm_coding_override(rcm_cycle *cy, int64_t encounter_id, const char *rule_id, uint32_t line, const char *reason,
                         rcm_error *err)
 {
+    int rc = cycle_require(cy, RCM_PERM_CODING_WRITE, err);
+    if (rc < 0)
+        return rc;
     if (!rule_id || !*rule_id)
         return rcm_error_set(err, RCM_EINVAL, "no rule given");
     const rcm_rule_info *ri = rcm_scrub_rule_find(rule_id);
@@ -618,7 +711,10 @@ int rcm_coding_override(rcm_cycle *cy, int64_t encounter_id, const char *rule_id
     rcm_findings fl;
     rcm_findings_init(&fl);
     enc_row e;
-    int rc = cycle_scrubber(cy, &scrub, err);
+    char was[MAX_REASON + 1];
+    rcm_buf d;
+    rcm_buf_init(&d, 4096);
+    rc = cycle_scrubber(cy, &scrub, err);
     if (rc < 0 || (rc = rcm_store_begin(cy->st, err)) < 0)
         goto out;
     if ((rc = enc_read(cy, encounter_id, &e, err)) < 0)
@@ -648,6 +744,8 @@ int rcm_coding_override(rcm_cycle *cy, int64_t encounter_id, const char *rule_id
             goto fail;
         }
     }
+    if ((rc = override_reason(cy, encounter_id, rule_id, line, was, err)) < 0)
+        goto fail;
     sqlite3_stmt *s = NULL;
     if ((rc = store_prepare(cy->st, &s,
                             "INSERT INTO finding_override (encounter_id, rule_id, line_no, reason, user_name, at)"
@@ -663,15 +761,22 @@ int rcm_coding_override(rcm_cycle *cy, int64_t encounter_id, const char *rule_id
     sqlite3_bind_int64(s, 6, cy->now);
     rc = store_step_done(cy->st, s, "writing an override", err);
     sqlite3_finalize(s);
-    char detail[96];
-    snprintf(detail, sizeof(detail), "rule %s line %u", rule_id, (unsigned)line);
-    if (rc < 0 || (rc = cycle_audit(cy, "override", "encounter", encounter_id, detail, err)) < 0 ||
+    /* the reason is the coder's justification: the trail keeps every one, as the row keeps only the last */
+    rcm_buf_addf(&d, "rule %s line %u: reason ", rule_id, (unsigned)line);
+    if (was[0]) {
+        change_value(&d, was);
+        rcm_buf_adds(&d, " -> ");
+    }
+    change_value(&d, reason + lead);
+    if (rc < 0 ||
+        (rc = cycle_audit(cy, "override", "encounter", encounter_id, rcm_buf_failed(&d) ? "" : d.ptr, err)) < 0 ||
         (rc = rcm_store_commit(cy->st, err)) < 0)
         goto fail;
     goto out;
 fail:
     rcm_store_rollback(cy->st);
 out:
+    rcm_buf_release(&d);
     rcm_findings_release(&fl);
     return rc;
 }
@@ -721,9 +826,12 @@ int rcm_coding_signoff(rcm_cycle *cy, int64_t encounter_id, rcm_findings *blocki
     rcm_findings_init(&local);
     rcm_findings *fl = blocking ? blocking : &local;
     rcm_findings_reset(fl);
+    int rc = cycle_require(cy, RCM_PERM_CODING_WRITE, err);
+    if (rc < 0)
+        return rc;
     const rcm_scrub *scrub = NULL;
     enc_row e;
-    int rc = cycle_scrubber(cy, &scrub, err);
+    rc = cycle_scrubber(cy, &scrub, err);
     if (rc < 0 || (rc = rcm_store_begin(cy->st, err)) < 0)
         goto out;
     if ((rc = enc_read(cy, encounter_id, &e, err)) < 0)
@@ -763,7 +871,9 @@ int rcm_coding_signoff(rcm_cycle *cy, int64_t encounter_id, rcm_findings *blocki
     sqlite3_bind_int64(s, 3, encounter_id);
     rc = store_step_done(cy->st, s, "signing the encounter off", err);
     sqlite3_finalize(s);
-    if (rc < 0 || (rc = cycle_audit(cy, "signoff", "encounter", encounter_id, "", err)) < 0 ||
+    char detail[48];
+    snprintf(detail, sizeof(detail), "status %s -> signed", e.status);
+    if (rc < 0 || (rc = cycle_audit(cy, "signoff", "encounter", encounter_id, detail, err)) < 0 ||
         (rc = rcm_store_commit(cy->st, err)) < 0)
         goto fail;
     goto out;
@@ -905,8 +1015,8 @@ int rcm_coding_show(rcm_cycle *cy, int64_t encounter_id, json_t **out, rcm_error
 {
     *out = NULL;
     enc_row e;
-    int rc = enc_read(cy, encounter_id, &e, err);
-    if (rc < 0)
+    int rc = cycle_require(cy, RCM_PERM_CODING_READ, err);
+    if (rc < 0 || (rc = enc_read(cy, encounter_id, &e, err)) < 0)
         return rc;
     sqlite3_stmt *s = NULL;
     if ((rc = store_prepare(cy->st, &s,
@@ -964,6 +1074,9 @@ int rcm_coding_show(rcm_cycle *cy, int64_t encounter_id, json_t **out, rcm_error
         rc = rcm_error_set(err, RCM_ENOMEM, "out of memory");
 done:
     sqlite3_finalize(s);
+    /* the read is on the trail before the caller sees it */
+    if (rc == 0)
+        rc = cycle_audit_read(cy, "encounter", encounter_id, "coding show", err);
     free(c);
     json_decref(doc);
     json_decref(prop);

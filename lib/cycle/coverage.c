@@ -18,6 +18,7 @@
 #include <string.h>
 #include "rcm/encounter.h"
 #include "cycle_internal.h"
+#include "change.h"
 #include "../util/banned.h"
 
 /* SBR02 / PAT01: the patient's relationship to the subscriber. */
@@ -177,41 +178,155 @@ static void bind_cols(sqlite3_stmt *s, int64_t payer_id, const rcm_coverage_upda
     bind_date(s, 17, u->to);
 }
 
-#define COV_SAME                                                                                              \
-    "SELECT coverage_id FROM coverage WHERE patient_id = ?1 AND seq = ?2 AND payer_id = ?3 AND member_id = ?4" \
-    " AND group_no = ?5 AND group_name = ?6 AND relation = ?7 AND sub_last = ?8 AND sub_first = ?9"           \
-    " AND sub_dob IS ?10 AND sub_sex = ?11 AND sub_addr1 = ?12 AND sub_city = ?13 AND sub_state = ?14"        \
-    " AND sub_zip = ?15 AND eff_from IS ?16 AND eff_to IS ?17"
+/* The stored coverage (patient, seq) as upsert compares it. */
+typedef struct cov_row {
+    int64_t id, payer_id;
+    char payer[11], member_id[81], group_no[51], group_name[61], relation[3];
+    char sub_last[61], sub_first[36], sub_sex[2], sub_addr1[56], sub_city[31], sub_state[3], sub_zip[10];
+    rcm_date sub_dob, from, to;
+} cov_row;
 
-/* Writes the row: *written 0 when the stored coverage is the same. */
-static int upsert(rcm_cycle *cy, int64_t patient_id, int64_t payer_id, const rcm_coverage_update *u,
-                  int64_t *cov_id, int *written, rcm_error *err)
+static void col(char *dst, size_t n, sqlite3_stmt *s, int i)
 {
-    const char *rel = *nz(u->relation) ? u->relation : "18";
-    int64_t id = 0, same = 0;
-    *written = 0;
-    int rc = lookup(cy, "SELECT coverage_id FROM coverage WHERE patient_id = ? AND seq = ?", patient_id, u->seq,
-                    &id, err);
+    const unsigned char *t = sqlite3_column_text(s, i);
+    cstr_copy(dst, n, t ? (const char *)t : "");
+}
+
+static rcm_date col_date(sqlite3_stmt *s, int i)
+{
+    return sqlite3_column_type(s, i) == SQLITE_NULL ? RCM_DATE_NONE : (rcm_date)sqlite3_column_int64(s, i);
+}
+
+/* The stored row of (patient, seq): out->id 0 when there is none. */
+static int stored(rcm_cycle *cy, int64_t patient_id, const char *seq, cov_row *out, rcm_error *err)
+{
+    memset(out, 0, sizeof(*out));
+    sqlite3_stmt *s = NULL;
+    int rc = store_prepare(cy->st, &s,
+                           "SELECT c.coverage_id, c.payer_id, p.code, c.member_id, c.group_no, c.group_name,"
+                           " c.relation, c.sub_last, c.sub_first, c.sub_dob, c.sub_sex, c.sub_addr1, c.sub_city,"
+                           " c.sub_state, c.sub_zip, c.eff_from, c.eff_to FROM coverage c"
+                           " JOIN payer p ON p.payer_id = c.payer_id WHERE c.patient_id = ? AND c.seq = ?",
+                           err);
     if (rc < 0)
         return rc;
+    sqlite3_bind_int64(s, 1, patient_id);
+    sqlite3_bind_text(s, 2, seq, -1, SQLITE_STATIC);
+    int step = sqlite3_step(s);
+    if (step == SQLITE_ROW) {
+        out->id = sqlite3_column_int64(s, 0);
+        out->payer_id = sqlite3_column_int64(s, 1);
+        col(out->payer, sizeof(out->payer), s, 2);
+        col(out->member_id, sizeof(out->member_id), s, 3);
+        col(out->group_no, sizeof(out->group_no), s, 4);
+        col(out->group_name, sizeof(out->group_name), s, 5);
+        col(out->relation, sizeof(out->relation), s, 6);
+        col(out->sub_last, sizeof(out->sub_last), s, 7);
+        col(out->sub_first, sizeof(out->sub_first), s, 8);
+        out->sub_dob = col_date(s, 9);
+        col(out->sub_sex, sizeof(out->sub_sex), s, 10);
+        col(out->sub_addr1, sizeof(out->sub_addr1), s, 11);
+        col(out->sub_city, sizeof(out->sub_city), s, 12);
+        col(out->sub_state, sizeof(out->sub_state), s, 13);
+        col(out->sub_zip, sizeof(out->sub_zip), s, 14);
+        out->from = col_date(s, 15);
+        out->to = col_date(s, 16);
+    } else if (step != SQLITE_DONE) {
+        rc = store_sqlerr(cy->st, err, "reading a coverage");
+    }
+    sqlite3_finalize(s);
+    return rc;
+}
+
+static const char *day_text(char out[11], rcm_date d)
+{
+    if (d == RCM_DATE_NONE)
+        return "open";
+    rcm_date_fmt(out, d, 1);
+    return out;
+}
+
+/*
+ * What the update changes in the stored row o, appended to d: the payer,
+ * relation and dates before -> after; the member id, group and subscriber
+ * only named ("member_id changed"). Returns how many fields differ.
+ */
+static int changes(const cov_row *o, int64_t payer_id, const rcm_coverage_update *u, const char *rel, rcm_buf *d)
+{
+    int n = 0;
+    char x[11], y[11];
+    if (o->payer_id != payer_id) {
+        change_str(d, "payer", o->payer, u->payer);
+        n++;
+    }
+    if (strcmp(o->relation, rel) != 0) {
+        change_str(d, "relation", o->relation, rel);
+        n++;
+    }
+    if (o->from != u->from) {
+        change_str(d, "from", day_text(x, o->from), day_text(y, u->from));
+        n++;
+    }
+    if (o->to != u->to) {
+        change_str(d, "to", day_text(x, o->to), day_text(y, u->to));
+        n++;
+    }
+    static const char *const hidden[] = { "member_id", "group_no", "group_name", "subscriber name",
+                                          "subscriber dob", "subscriber sex", "subscriber address" };
+    int differ[] = {
+        strcmp(o->member_id, nz(u->member_id)) != 0,
+        strcmp(o->group_no, nz(u->group_no)) != 0,
+        strcmp(o->group_name, nz(u->group_name)) != 0,
+        strcmp(o->sub_last, nz(u->sub_last)) != 0 || strcmp(o->sub_first, nz(u->sub_first)) != 0,
+        o->sub_dob != u->sub_dob,
+        strcmp(o->sub_sex, nz(u->sub_sex)) != 0,
+        strcmp(o->sub_addr1, nz(u->sub_addr1)) != 0 || strcmp(o->sub_city, nz(u->sub_city)) != 0 ||
+            strcmp(o->sub_state, nz(u->sub_state)) != 0 || strcmp(o->sub_zip, nz(u->sub_zip)) != 0,
+    };
+    for (size_t i = 0; i < ARRAY_SIZE(hidden); i++)
+        if (differ[i]) {
+            change_hidden(d, hidden[i]);
+            n++;
+        }
+    return n;
+}
+
+/* A new coverage as its event shows it: the payer, relation and dates; the rest only named when set. */
+static void added(int64_t payer_id, const rcm_coverage_update *u, const char *rel, rcm_buf *d)
+{
+    char x[11], y[11];
+    rcm_buf_addf(d, "added: payer %s (payer %lld); relation %s; from %s; to %s; member_id set", u->payer,
+                 (long long)payer_id, rel, day_text(x, u->from), day_text(y, u->to));
+    if (*nz(u->group_no) || *nz(u->group_name))
+        rcm_buf_adds(d, "; group set");
+    if (*nz(u->sub_last))
+        rcm_buf_adds(d, "; subscriber set");
+}
+
+/*
+ * Writes the row and the start of its event's detail into d: *written 0
+ * (d untouched) when the stored coverage is the same.
+ */
+static int upsert(rcm_cycle *cy, int64_t patient_id, int64_t payer_id, const rcm_coverage_update *u,
+                  int64_t *cov_id, int *written, rcm_buf *d, rcm_error *err)
+{
+    const char *rel = *nz(u->relation) ? u->relation : "18";
+    cov_row o;
+    *written = 0;
+    int rc = stored(cy, patient_id, u->seq, &o, err);
+    if (rc < 0)
+        return rc;
+    int64_t id = o.id;
     sqlite3_stmt *s = NULL;
     if (id) {
-        if ((rc = store_prepare(cy->st, &s, COV_SAME, err)) < 0)
-            return rc;
-        sqlite3_bind_int64(s, 1, patient_id);
-        sqlite3_bind_text(s, 2, u->seq, -1, SQLITE_STATIC);
-        bind_cols(s, payer_id, u, rel);
-        int step = sqlite3_step(s);
-        if (step == SQLITE_ROW)
-            same = 1;
-        else if (step != SQLITE_DONE)
-            rc = store_sqlerr(cy->st, err, "reading a coverage");
-        sqlite3_finalize(s);
-        s = NULL;
-        if (rc < 0)
-            return rc;
         *cov_id = id;
-        if (same)
+        rcm_buf ch;
+        rcm_buf_init(&ch, 4096);
+        int n = changes(&o, payer_id, u, rel, &ch);
+        if (n)
+            rcm_buf_addf(d, "seq %s: %s", u->seq, ch.ptr);
+        rcm_buf_release(&ch);
+        if (!n)
             return 0;
         rc = store_prepare(cy->st, &s,
                            "UPDATE coverage SET payer_id = ?3, member_id = ?4, group_no = ?5, group_name = ?6,"
@@ -223,6 +338,8 @@ static int upsert(rcm_cycle *cy, int64_t patient_id, int64_t payer_id, const rcm
         if ((rc = cycle_next_id(cy, "coverage", "coverage_id", &id, err)) < 0)
             return rc;
         *cov_id = id;
+        rcm_buf_addf(d, "seq %s ", u->seq);
+        added(payer_id, u, rel, d);
         rc = store_prepare(cy->st, &s,
                            "INSERT INTO coverage (patient_id, seq, payer_id, member_id, group_no, group_name,"
                            " relation, sub_last, sub_first, sub_dob, sub_sex, sub_addr1, sub_city, sub_state,"
@@ -246,12 +363,17 @@ static int upsert(rcm_cycle *cy, int64_t patient_id, int64_t payer_id, const rcm
 
 int rcm_coverage_set(rcm_cycle *cy, const rcm_coverage_update *u, rcm_error *err)
 {
+    int rc = cycle_require(cy, RCM_PERM_COVERAGE_SET, err);
+    if (rc < 0)
+        return rc;
     if (!u)
         return rcm_error_set(err, RCM_EINVAL, "coverage: nothing to set");
-    int rc = check_update(u, err);
+    rc = check_update(u, err);
     int64_t practice = 0, patient_id = 0, payer_id = 0, cov_id = 0, prior = 0;
     if (rc < 0 || (rc = cycle_practice(cy, &practice, err)) < 0 || (rc = rcm_store_begin(cy->st, err)) < 0)
         return rc;
+    rcm_buf d;                  /* the event's detail */
+    rcm_buf_init(&d, 4096);
     if ((rc = lookup(cy, "SELECT patient_id FROM patient WHERE practice_id = ? AND mrn = ?", practice, u->mrn,
                      &patient_id, err)) < 0 ||
         (rc = lookup(cy, "SELECT payer_id FROM payer WHERE practice_id = ? AND code = ?", practice, u->payer,
@@ -277,34 +399,18 @@ int rcm_coverage_set(rcm_cycle *cy, const rcm_coverage_update *u, rcm_error *err
         goto fail;
     }
     int written = 0;
-    if ((rc = upsert(cy, patient_id, payer_id, u, &cov_id, &written, err)) < 0)
+    rcm_buf_addf(&d, "patient %lld ", (long long)patient_id);
+    if ((rc = upsert(cy, patient_id, payer_id, u, &cov_id, &written, &d, err)) < 0)
         goto fail;
-    if (written) {
-        char from[16] = "open", to[16] = "open", detail[160];
-        if (u->from != RCM_DATE_NONE)
-            rcm_date_fmt(from, u->from, 1);
-        if (u->to != RCM_DATE_NONE)
-            rcm_date_fmt(to, u->to, 1);
-        snprintf(detail, sizeof(detail), "patient %lld seq %s payer %lld %s from %s to %s",
-                 (long long)patient_id, u->seq, (long long)payer_id, u->payer, from, to);
-        if ((rc = cycle_audit(cy, "coverage-set", "coverage", cov_id, detail, err)) < 0)
-            goto fail;
-    }
+    if (written &&
+        (rc = cycle_audit(cy, "coverage-set", "coverage", cov_id, rcm_buf_failed(&d) ? "" : d.ptr, err)) < 0)
+        goto fail;
+    rcm_buf_release(&d);
     return rcm_store_commit(cy->st, err);
 fail:
+    rcm_buf_release(&d);
     rcm_store_rollback(cy->st);
     return rc;
-}
-
-static void col(char *dst, size_t n, sqlite3_stmt *s, int i)
-{
-    const unsigned char *t = sqlite3_column_text(s, i);
-    cstr_copy(dst, n, t ? (const char *)t : "");
-}
-
-static rcm_date col_date(sqlite3_stmt *s, int i)
-{
-    return sqlite3_column_type(s, i) == SQLITE_NULL ? RCM_DATE_NONE : (rcm_date)sqlite3_column_int64(s, i);
 }
 
 int rcm_coverage_list(rcm_cycle *cy, const char *mrn, rcm_coverage_row **out, size_t *n, rcm_error *err)
@@ -312,9 +418,10 @@ int rcm_coverage_list(rcm_cycle *cy, const char *mrn, rcm_coverage_row **out, si
     *out = NULL;
     *n = 0;
     int64_t practice = 0, patient_id = 0;
-    int rc = cycle_practice(cy, &practice, err);
-    if (rc < 0 || (rc = lookup(cy, "SELECT patient_id FROM patient WHERE practice_id = ? AND mrn = ?", practice,
-                               nz(mrn), &patient_id, err)) < 0)
+    int rc = cycle_require(cy, RCM_PERM_COVERAGE_READ, err);
+    if (rc < 0 || (rc = cycle_practice(cy, &practice, err)) < 0 ||
+        (rc = lookup(cy, "SELECT patient_id FROM patient WHERE practice_id = ? AND mrn = ?", practice, nz(mrn),
+                     &patient_id, err)) < 0)
         return rc;
     if (!patient_id)
         return rcm_error_set(err, RCM_ENOTFOUND, "no patient with that MRN");
@@ -350,6 +457,11 @@ int rcm_coverage_list(rcm_cycle *cy, const char *mrn, rcm_coverage_row **out, si
     if (step != SQLITE_ROW && step != SQLITE_DONE)
         rc = store_sqlerr(cy->st, err, "reading coverages");
     sqlite3_finalize(s);
+    if (rc == 0) {
+        char detail[64];
+        snprintf(detail, sizeof(detail), "coverage list rows=%zu", *n);
+        rc = cycle_audit_read(cy, "patient", patient_id, detail, err);
+    }
     if (rc < 0) {
         free(v);
         *n = 0;

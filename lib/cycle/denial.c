@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "rcm/denial.h"
+#include "rcm/auth.h"
 #include "rcm/refdata.h"
 #include "coding_internal.h"
 #include "denial_internal.h"
@@ -502,8 +503,9 @@ static int replace_claim(rcm_cycle *cy, const denial_claim *oc, cycle_claim_new 
     rcm_cents_fmt(diff_s, diff);
     rcm_buf d;
     rcm_buf_init(&d, 1024);
-    rcm_buf_addf(&d, "replaced by claim %lld %s freq 7 ref F8 %s; moved %s; charge difference %s",
-                 (long long)nc.claim_id, nc.claim_no, oc->payer_icn, moved_s, diff_s);
+    rcm_buf_addf(&d,
+                 "replaced by claim %lld %s freq 7 ref F8 %s; moved %s; charge difference %s; status %s -> replaced",
+                 (long long)nc.claim_id, nc.claim_no, oc->payer_icn, moved_s, diff_s, oc->status);
     if (note && *note)
         rcm_buf_addf(&d, "; note: %.300s", note);
     rc = cycle_audit(cy, action, "claim", oc->claim_id, rcm_buf_failed(&d) ? "" : d.ptr, err);
@@ -647,9 +649,10 @@ static int rebill_elsewhere(rcm_cycle *cy, const denial_claim *oc, const rebill_
     rcm_cents_fmt(moved_s, moved);
     rcm_buf d;
     rcm_buf_init(&d, 1024);
-    rcm_buf_addf(&d, "rebilled as claim %lld %s freq 1 to payer %lld %s (was payer %lld); moved %s",
+    rcm_buf_addf(&d,
+                 "rebilled as claim %lld %s freq 1 to payer %lld %s (was payer %lld); moved %s; status %s -> closed",
                  (long long)nc.claim_id, nc.claim_no, (long long)nc.payer_id, cov->payer, (long long)oc->payer_id,
-                 moved_s);
+                 moved_s, oc->status);
     if (note && *note)
         rcm_buf_addf(&d, "; note: %.300s", note);
     rc = cycle_audit(cy, "rebill", "claim", oc->claim_id, rcm_buf_failed(&d) ? "" : d.ptr, err);
@@ -665,19 +668,22 @@ int rcm_denial_list(rcm_cycle *cy, const char *route, int open_only, rcm_denial 
 {
     *out = NULL;
     *n = 0;
+    int rc = cycle_require(cy, RCM_PERM_DENIAL_READ, err);
+    if (rc < 0)
+        return rc;
     sqlite3_stmt *s = NULL;
-    int rc = store_prepare(cy->st, &s,
-                           "SELECT d.denial_id, d.claim_id, c.claim_no, d.line_no, COALESCE(l.code, ''),"
-                           " d.group_code, d.carc, d.rarc, d.amount_cents, d.route, d.root, d.status,"
-                           " COALESCE(r.payment_date, r.posted_at / 86400) + p.appeal_days"
-                           " FROM denial d JOIN claim c ON c.claim_id = d.claim_id"
-                           " JOIN payer p ON p.payer_id = c.payer_id"
-                           " JOIN remit_claim rc ON rc.remit_claim_id = d.remit_claim_id"
-                           " JOIN remit r ON r.remit_id = rc.remit_id"
-                           " LEFT JOIN claim_line l ON l.claim_id = d.claim_id AND l.line_no = d.line_no"
-                           " WHERE (?1 IS NULL OR d.route = ?1) AND (?2 = 0 OR d.status = 'open')"
-                           " ORDER BY d.denial_id",
-                           err);
+    rc = store_prepare(cy->st, &s,
+                       "SELECT d.denial_id, d.claim_id, c.claim_no, d.line_no, COALESCE(l.code, ''),"
+                       " d.group_code, d.carc, d.rarc, d.amount_cents, d.route, d.root, d.status,"
+                       " COALESCE(r.payment_date, r.posted_at / 86400) + p.appeal_days"
+                       " FROM denial d JOIN claim c ON c.claim_id = d.claim_id"
+                       " JOIN payer p ON p.payer_id = c.payer_id"
+                       " JOIN remit_claim rc ON rc.remit_claim_id = d.remit_claim_id"
+                       " JOIN remit r ON r.remit_id = rc.remit_id"
+                       " LEFT JOIN claim_line l ON l.claim_id = d.claim_id AND l.line_no = d.line_no"
+                       " WHERE (?1 IS NULL OR d.route = ?1) AND (?2 = 0 OR d.status = 'open')"
+                       " ORDER BY d.denial_id",
+                       err);
     if (rc < 0)
         return rc;
     if (route)
@@ -713,6 +719,12 @@ int rcm_denial_list(rcm_cycle *cy, const char *route, int open_only, rcm_denial 
     if (rc == 0 && step != SQLITE_DONE)
         rc = store_sqlerr(cy->st, err, "listing denials");
     sqlite3_finalize(s);
+    if (rc == 0) {
+        char detail[96];
+        snprintf(detail, sizeof(detail), "denials list route=%s status=%s rows=%zu", route ? route : "all",
+                 open_only ? "open" : "all", *n);
+        rc = cycle_audit_read(cy, "denial", 0, detail, err);
+    }
     if (rc < 0) {
         free(v);
         *n = 0;
@@ -777,6 +789,9 @@ int rcm_denial_correct(rcm_cycle *cy, int64_t claim_id, const rcm_coding *codes,
 {
     if (new_claim_id)
         *new_claim_id = 0;
+    int rc = cycle_require(cy, RCM_PERM_DENIAL_CORRECT, err);
+    if (rc < 0)
+        return rc;
     if (!codes)
         return rcm_error_set(err, RCM_EINVAL, "no codes");
     rcm_findings local;
@@ -786,7 +801,7 @@ int rcm_denial_correct(rcm_cycle *cy, int64_t claim_id, const rcm_coding *codes,
     cycle_line *lines = NULL;
     int64_t dummy = 0;
     rcm_coding *norm = malloc(sizeof(*norm));
-    int rc = norm ? rcm_store_begin(cy->st, err) : rcm_error_set(err, RCM_ENOMEM, "out of memory");
+    rc = norm ? rcm_store_begin(cy->st, err) : rcm_error_set(err, RCM_ENOMEM, "out of memory");
     if (rc < 0)
         goto out;
     denial_claim oc;
@@ -825,8 +840,8 @@ int rcm_denial_rebill(rcm_cycle *cy, int64_t claim_id, const char *note, int64_t
         *new_claim_id = 0;
     cycle_line *lines = NULL;
     int64_t dummy = 0;
-    int rc = rcm_store_begin(cy->st, err);
-    if (rc < 0)
+    int rc = cycle_require(cy, RCM_PERM_DENIAL_WORK, err);
+    if (rc < 0 || (rc = rcm_store_begin(cy->st, err)) < 0)
         return rc;
     denial_claim oc;
     if ((rc = denial_claim_load(cy, claim_id, &oc, err)) < 0 || (rc = still_current(cy, &oc, err)) < 0)
@@ -949,74 +964,389 @@ static const char *skip_space(const char *s)
     return s;
 }
 
-int rcm_denial_writeoff(rcm_cycle *cy, int64_t denial_id, const char *reason, rcm_error *err)
-{
-    if (!reason || !*skip_space(reason))
-        return rcm_error_set(err, RCM_EINVAL, "denial %lld: a write-off needs a reason", (long long)denial_id);
-    int rc = rcm_store_begin(cy->st, err);
-    if (rc < 0)
-        return rc;
+/* ---- write-offs and their approval ---- */
+
+/* An open denial to write off, and what would be written off now. */
+typedef struct writeoff_target {
     denial_row d;
     denial_claim c;
-    if ((rc = denial_load(cy, denial_id, &d, err)) < 0 || (rc = denial_claim_load(cy, d.claim_id, &c, err)) < 0)
-        goto fail;
-    if (strcmp(d.status, "open") != 0) {
-        rc = rcm_error_set(err, RCM_EDENIED, "denial %lld is %s: only an open denial is written off",
-                           (long long)denial_id, d.status);
-        goto fail;
-    }
+    int64_t amount_cents;           /* the denied amount, at most what the payer still owes on the claim */
+} writeoff_target;
+
+static int writeoff_target_load(rcm_cycle *cy, int64_t denial_id, writeoff_target *t, rcm_error *err)
+{
+    int rc;
+    if ((rc = denial_load(cy, denial_id, &t->d, err)) < 0 ||
+        (rc = denial_claim_load(cy, t->d.claim_id, &t->c, err)) < 0)
+        return rc;
+    if (strcmp(t->d.status, "open") != 0)
+        return rcm_error_set(err, RCM_EDENIED, "denial %lld is %s: only an open denial is written off",
+                             (long long)denial_id, t->d.status);
     int64_t open = 0;
-    if ((rc = denial_balance_of(cy, c.claim_id, c.payer_id, &open, err)) < 0)
-        goto fail;
-    int64_t amount = d.amount_cents < open ? d.amount_cents : open;
-    if (amount <= 0) {
-        rc = rcm_error_set(err, RCM_EDENIED, "denial %lld: the payer owes nothing on claim %s to write off",
-                           (long long)denial_id, c.claim_no);
-        goto fail;
-    }
+    if ((rc = denial_balance_of(cy, t->c.claim_id, t->c.payer_id, &open, err)) < 0)
+        return rc;
+    t->amount_cents = t->d.amount_cents < open ? t->d.amount_cents : open;
+    if (t->amount_cents <= 0)
+        return rcm_error_set(err, RCM_EDENIED, "denial %lld: the payer owes nothing on claim %s to write off",
+                             (long long)denial_id, t->c.claim_no);
+    return 0;
+}
+
+/*
+ * Writes amount off the payer's balance: the ledger row, the denial
+ * written off, its work items done, the claim closed when nobody owes
+ * anything on it and nothing is left to work, and the event. approval: ''
+ * or how it was approved ("request 3 of alice"), for the event.
+ */
+static int writeoff_post(rcm_cycle *cy, const writeoff_target *t, int64_t amount, const char *reason,
+                         const char *approval, rcm_error *err)
+{
+    const denial_row *d = &t->d;
+    const denial_claim *c = &t->c;
     char memo[160];
-    snprintf(memo, sizeof(memo), "denial %lld written off: %s", (long long)denial_id, skip_space(reason));
-    denial_entry e = { .practice_id = c.practice_id, .claim_id = c.claim_id, .patient_id = c.patient_id,
-                       .line_no = d.line_no, .payer_id = c.payer_id, .kind = "writeoff", .group = d.group,
-                       .carc = d.carc, .amount_cents = -amount, .memo = memo };
+    snprintf(memo, sizeof(memo), "denial %lld written off: %s", (long long)d->denial_id, skip_space(reason));
+    denial_entry e = { .practice_id = c->practice_id, .claim_id = c->claim_id, .patient_id = c->patient_id,
+                       .line_no = d->line_no, .payer_id = c->payer_id, .kind = "writeoff", .group = d->group,
+                       .carc = d->carc, .amount_cents = -amount, .memo = memo };
+    int rc;
     if ((rc = denial_ledger_add(cy, &e, err)) < 0 ||
-        (rc = set_denial_status(cy, denial_id, "written-off", 1, err)) < 0 ||
-        (rc = sweep_items(cy, d.claim_id, err)) < 0)
-        goto fail;
+        (rc = set_denial_status(cy, d->denial_id, "written-off", 1, err)) < 0 ||
+        (rc = sweep_items(cy, d->claim_id, err)) < 0)
+        return rc;
     /* A claim nobody owes anything on and with nothing left to work is closed. */
     int64_t owing = 0, working = 0;
     if ((rc = query_int(cy,
                         "SELECT COUNT(*) FROM (SELECT payer_id FROM ledger WHERE claim_id = ? GROUP BY payer_id"
                         " HAVING SUM(amount_cents) <> 0) b",
-                        c.claim_id, 0, &owing, err)) < 0 ||
-        (rc = query_int(cy,
-                        "SELECT COUNT(*) FROM denial WHERE claim_id = ? AND status IN ('open', 'appealed')",
-                        c.claim_id, 0, &working, err)) < 0)
-        goto fail;
-    if (owing == 0 && working == 0 && (rc = set_claim_status(cy, c.claim_id, "closed", err)) < 0)
-        goto fail;
+                        c->claim_id, 0, &owing, err)) < 0 ||
+        (rc = query_int(cy, "SELECT COUNT(*) FROM denial WHERE claim_id = ? AND status IN ('open', 'appealed')",
+                        c->claim_id, 0, &working, err)) < 0)
+        return rc;
+    int closes = owing == 0 && working == 0 && strcmp(c->status, "closed") != 0;
+    if (closes && (rc = set_claim_status(cy, c->claim_id, "closed", err)) < 0)
+        return rc;
     rcm_buf det;
     rcm_buf_init(&det, 1024);
     char amount_s[32];
     rcm_cents_fmt(amount_s, amount);
-    rcm_buf_addf(&det, "claim %s line %u %s-%s written off %s", c.claim_no, d.line_no, d.group, d.carc, amount_s);
+    rcm_buf_addf(&det, "claim %s line %u %s-%s written off %s; denial open -> written-off", c->claim_no,
+                 d->line_no, d->group, d->carc, amount_s);
+    if (closes)
+        rcm_buf_addf(&det, "; claim %s -> closed", c->status);
+    if (approval && *approval)
+        rcm_buf_addf(&det, "; %s", approval);
     rcm_buf_addf(&det, "; reason: %.300s", skip_space(reason));
-    rc = cycle_audit(cy, "writeoff", "denial", denial_id, rcm_buf_failed(&det) ? "" : det.ptr, err);
+    rc = cycle_audit(cy, "writeoff", "denial", d->denial_id, rcm_buf_failed(&det) ? "" : det.ptr, err);
     rcm_buf_release(&det);
+    return rc;
+}
+
+/* The pending request on a denial (0: none). */
+static int pending_request(rcm_cycle *cy, int64_t denial_id, int64_t *out, rcm_error *err)
+{
+    return query_int(cy,
+                     "SELECT COALESCE(MAX(request_id), 0) FROM writeoff_request WHERE denial_id = ?"
+                     " AND status = 'pending'",
+                     denial_id, 0, out, err);
+}
+
+/* A write-off above the approval threshold waits as a pending request, with its event. */
+static int writeoff_request_add(rcm_cycle *cy, const writeoff_target *t, const char *reason, int64_t limit,
+                                int64_t *request_id, rcm_error *err)
+{
+    int64_t id = 0;
+    int rc = cycle_next_id(cy, "writeoff_request", "request_id", &id, err);
     if (rc < 0)
+        return rc;
+    sqlite3_stmt *s = NULL;
+    if ((rc = store_prepare(cy->st, &s,
+                            "INSERT INTO writeoff_request (request_id, denial_id, claim_id, amount_cents, reason,"
+                            " status, requested_at, requested_by) VALUES (?, ?, ?, ?, ?, 'pending', ?, ?)",
+                            err)) < 0)
+        return rc;
+    const char *why = skip_space(reason);
+    sqlite3_bind_int64(s, 1, id);
+    sqlite3_bind_int64(s, 2, t->d.denial_id);
+    sqlite3_bind_int64(s, 3, t->c.claim_id);
+    sqlite3_bind_int64(s, 4, t->amount_cents);
+    sqlite3_bind_text(s, 5, why, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 6, cy->now);
+    sqlite3_bind_text(s, 7, cy->user, -1, SQLITE_STATIC);
+    rc = store_step_done(cy->st, s, "recording a write-off request", err);
+    sqlite3_finalize(s);
+    if (rc < 0)
+        return rc;
+    char amount_s[32], limit_s[32];
+    rcm_cents_fmt(amount_s, t->amount_cents);
+    rcm_cents_fmt(limit_s, limit);
+    rcm_buf det;
+    rcm_buf_init(&det, 1024);
+    rcm_buf_addf(&det, "denial %lld claim %s line %u %s-%s amount %s above %s: request -> pending; reason: %.300s",
+                 (long long)t->d.denial_id, t->c.claim_no, t->d.line_no, t->d.group, t->d.carc, amount_s, limit_s,
+                 why);
+    rc = cycle_audit(cy, "writeoff-request", "writeoff_request", id, rcm_buf_failed(&det) ? "" : det.ptr, err);
+    rcm_buf_release(&det);
+    if (rc == 0)
+        *request_id = id;
+    return rc;
+}
+
+int rcm_denial_writeoff(rcm_cycle *cy, int64_t denial_id, const char *reason, rcm_writeoff_result *out,
+                        rcm_error *err)
+{
+    rcm_writeoff_result res = { 0, 0 };
+    if (out)
+        *out = res;
+    int rc = cycle_require(cy, RCM_PERM_WRITEOFF, err);
+    if (rc < 0)
+        return rc;
+    if (!reason || !*skip_space(reason))
+        return rcm_error_set(err, RCM_EINVAL, "denial %lld: a write-off needs a reason", (long long)denial_id);
+    rcm_settings cfg;
+    if ((rc = rcm_settings_get(cy->st, &cfg, err)) < 0 || (rc = rcm_store_begin(cy->st, err)) < 0)
+        return rc;
+    writeoff_target t;
+    int64_t pending = 0;
+    if ((rc = writeoff_target_load(cy, denial_id, &t, err)) < 0 ||
+        (rc = pending_request(cy, denial_id, &pending, err)) < 0)
         goto fail;
-    return rcm_store_commit(cy->st, err);
+    if (pending) {
+        rc = rcm_error_set(err, RCM_EDENIED, "denial %lld: write-off request %lld is waiting for approval",
+                           (long long)denial_id, (long long)pending);
+        goto fail;
+    }
+    if ((rc = cycle_sod(cy, t.c.claim_id, "writeoff", err)) < 0)
+        goto fail;
+    res.amount_cents = t.amount_cents;
+    if (t.amount_cents > cfg.writeoff_approval_cents)
+        rc = writeoff_request_add(cy, &t, reason, cfg.writeoff_approval_cents, &res.request_id, err);
+    else
+        rc = writeoff_post(cy, &t, t.amount_cents, reason, "", err);
+    if (rc < 0 || (rc = rcm_store_commit(cy->st, err)) < 0)
+        goto fail;
+    if (out)
+        *out = res;
+    return 0;
 fail:
     rcm_store_rollback(cy->st);
+    cycle_flush_denial(cy);
     return rc;
+}
+
+/* A request as stored (the columns of rcm_writeoff_request). */
+static const char request_sql[] =
+    "SELECT r.request_id, r.denial_id, r.claim_id, c.claim_no, d.line_no, d.group_code, d.carc, r.amount_cents,"
+    " r.reason, r.status, r.requested_at, r.requested_by, COALESCE(r.decided_at, 0), COALESCE(r.decided_by, ''),"
+    " COALESCE(r.decision_note, '')"
+    " FROM writeoff_request r JOIN claim c ON c.claim_id = r.claim_id JOIN denial d ON d.denial_id = r.denial_id";
+
+static void request_row(sqlite3_stmt *s, rcm_writeoff_request *r)
+{
+    memset(r, 0, sizeof(*r));
+    r->request_id = sqlite3_column_int64(s, 0);
+    r->denial_id = sqlite3_column_int64(s, 1);
+    r->claim_id = sqlite3_column_int64(s, 2);
+    cstr_copy(r->claim_no, sizeof(r->claim_no), (const char *)sqlite3_column_text(s, 3));
+    r->line_no = (uint32_t)sqlite3_column_int64(s, 4);
+    cstr_copy(r->group, sizeof(r->group), (const char *)sqlite3_column_text(s, 5));
+    cstr_copy(r->carc, sizeof(r->carc), (const char *)sqlite3_column_text(s, 6));
+    r->amount_cents = sqlite3_column_int64(s, 7);
+    cstr_copy(r->reason, sizeof(r->reason), (const char *)sqlite3_column_text(s, 8));
+    cstr_copy(r->status, sizeof(r->status), (const char *)sqlite3_column_text(s, 9));
+    r->requested_at = sqlite3_column_int64(s, 10);
+    cstr_copy(r->requested_by, sizeof(r->requested_by), (const char *)sqlite3_column_text(s, 11));
+    r->decided_at = sqlite3_column_int64(s, 12);
+    cstr_copy(r->decided_by, sizeof(r->decided_by), (const char *)sqlite3_column_text(s, 13));
+    cstr_copy(r->note, sizeof(r->note), (const char *)sqlite3_column_text(s, 14));
+}
+
+/* A request still pending (RCM_ENOTFOUND, or RCM_EDENIED naming its decision). Inside the transaction. */
+static int request_pending(rcm_cycle *cy, int64_t request_id, rcm_writeoff_request *out, rcm_error *err)
+{
+    char sql[sizeof(request_sql) + 32];
+    snprintf(sql, sizeof(sql), "%s WHERE r.request_id = ?", request_sql);
+    sqlite3_stmt *s = NULL;
+    int rc = store_prepare(cy->st, &s, sql, err);
+    if (rc < 0)
+        return rc;
+    sqlite3_bind_int64(s, 1, request_id);
+    int step = sqlite3_step(s);
+    if (step == SQLITE_ROW)
+        request_row(s, out);
+    else if (step == SQLITE_DONE)
+        rc = rcm_error_set(err, RCM_ENOTFOUND, "write-off request %lld: no such request", (long long)request_id);
+    else
+        rc = store_sqlerr(cy->st, err, "reading a write-off request");
+    sqlite3_finalize(s);
+    if (rc == 0 && strcmp(out->status, "pending") != 0)
+        rc = rcm_error_set(err, RCM_EDENIED, "write-off request %lld was %s by %s", (long long)request_id,
+                           out->status, out->decided_by);
+    return rc;
+}
+
+static int request_decide(rcm_cycle *cy, const rcm_writeoff_request *r, const char *status, const char *note,
+                          rcm_error *err)
+{
+    sqlite3_stmt *s = NULL;
+    int rc = store_prepare(cy->st, &s,
+                           "UPDATE writeoff_request SET status = ?, decided_at = ?, decided_by = ?, decision_note = ?"
+                           " WHERE request_id = ? AND status = 'pending'",
+                           err);
+    if (rc < 0)
+        return rc;
+    sqlite3_bind_text(s, 1, status, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 2, cy->now);
+    sqlite3_bind_text(s, 3, cy->user, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 4, note ? skip_space(note) : "", -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 5, r->request_id);
+    rc = store_step_done(cy->st, s, "deciding a write-off request", err);
+    sqlite3_finalize(s);
+    return rc;
+}
+
+/* The decision's event: ids, the amounts, the status change and the note. */
+static int request_event(rcm_cycle *cy, const rcm_writeoff_request *r, const char *action, const char *status,
+                         int64_t posted, const char *note, rcm_error *err)
+{
+    char amount_s[32], posted_s[32];
+    rcm_cents_fmt(amount_s, r->amount_cents);
+    rcm_cents_fmt(posted_s, posted);
+    rcm_buf det;
+    rcm_buf_init(&det, 1024);
+    rcm_buf_addf(&det, "denial %lld claim %s amount %s requested by %s: pending -> %s", (long long)r->denial_id,
+                 r->claim_no, amount_s, r->requested_by, status);
+    if (posted)
+        rcm_buf_addf(&det, "; written off %s", posted_s);
+    if (note && *skip_space(note))
+        rcm_buf_addf(&det, "; note: %.300s", skip_space(note));
+    int rc = cycle_audit(cy, action, "writeoff_request", r->request_id, rcm_buf_failed(&det) ? "" : det.ptr, err);
+    rcm_buf_release(&det);
+    return rc;
+}
+
+int rcm_writeoff_approve(rcm_cycle *cy, int64_t request_id, const char *note, rcm_error *err)
+{
+    int rc = cycle_require(cy, RCM_PERM_WRITEOFF_APPROVE, err);
+    if (rc < 0 || (rc = rcm_store_begin(cy->st, err)) < 0)
+        return rc;
+    rcm_writeoff_request r;
+    if ((rc = request_pending(cy, request_id, &r, err)) < 0)
+        goto fail;
+    if (strcmp(r.requested_by, cy->user) == 0) {
+        /* two people: never the requester, exception or not (the denial is logged after the rollback) */
+        snprintf(cy->pending_action, sizeof(cy->pending_action), "writeoff-approve");
+        cy->pending_claim = r.claim_id;
+        snprintf(cy->pending_why, sizeof(cy->pending_why),
+                 "write-off request %lld of claim %s: the requester may not approve it", (long long)request_id,
+                 r.claim_no);
+        rc = rcm_error_set(err, RCM_EDENIED,
+                           "user '%s' requested write-off %lld and may not approve it: a second person approves",
+                           cy->user, (long long)request_id);
+        goto fail;
+    }
+    writeoff_target t;
+    if ((rc = writeoff_target_load(cy, r.denial_id, &t, err)) < 0) {
+        /* worked some other way meanwhile (appealed, corrected, paid): nothing left to approve */
+        if (rc == RCM_EDENIED && err) {
+            char why[sizeof(err->msg)];
+            cstr_copy(why, sizeof(why), err->msg);
+            rcm_error_set(err, RCM_EDENIED, "write-off request %lld: %s: reject the request", (long long)request_id,
+                          why);
+        }
+        goto fail;
+    }
+    if ((rc = cycle_sod(cy, r.claim_id, "writeoff", err)) < 0)
+        goto fail;
+    /* the payer may owe less by now: never more than what was asked */
+    int64_t amount = t.amount_cents < r.amount_cents ? t.amount_cents : r.amount_cents;
+    char approval[160];
+    snprintf(approval, sizeof(approval), "request %lld of %s approved", (long long)request_id, r.requested_by);
+    if ((rc = writeoff_post(cy, &t, amount, r.reason, approval, err)) < 0 ||
+        (rc = request_decide(cy, &r, "approved", note, err)) < 0 ||
+        (rc = request_event(cy, &r, "writeoff-approve", "approved", amount, note, err)) < 0 ||
+        (rc = rcm_store_commit(cy->st, err)) < 0)
+        goto fail;
+    return 0;
+fail:
+    rcm_store_rollback(cy->st);
+    cycle_flush_denial(cy);
+    return rc;
+}
+
+int rcm_writeoff_reject(rcm_cycle *cy, int64_t request_id, const char *note, rcm_error *err)
+{
+    int rc = cycle_require(cy, RCM_PERM_WRITEOFF_APPROVE, err);
+    if (rc < 0)
+        return rc;
+    if (!note || !*skip_space(note))
+        return rcm_error_set(err, RCM_EINVAL, "write-off request %lld: a rejection needs a note",
+                             (long long)request_id);
+    if ((rc = rcm_store_begin(cy->st, err)) < 0)
+        return rc;
+    rcm_writeoff_request r;
+    if ((rc = request_pending(cy, request_id, &r, err)) < 0 ||
+        (rc = request_decide(cy, &r, "rejected", note, err)) < 0 ||
+        (rc = request_event(cy, &r, "writeoff-reject", "rejected", 0, note, err)) < 0 ||
+        (rc = rcm_store_commit(cy->st, err)) < 0) {
+        rcm_store_rollback(cy->st);
+        return rc;
+    }
+    return 0;
+}
+
+int rcm_writeoff_list(rcm_cycle *cy, const char *status, rcm_writeoff_request **out, size_t *n, rcm_error *err)
+{
+    *out = NULL;
+    *n = 0;
+    int rc = cycle_require(cy, RCM_PERM_WRITEOFF_APPROVE, err);
+    if (rc < 0)
+        return rc;
+    if (status && strcmp(status, "pending") != 0 && strcmp(status, "approved") != 0 &&
+        strcmp(status, "rejected") != 0)
+        return rcm_error_set(err, RCM_EINVAL, "write-off request status '%s': pending, approved or rejected",
+                             status);
+    char sql[sizeof(request_sql) + 64];
+    snprintf(sql, sizeof(sql), "%s WHERE (?1 IS NULL OR r.status = ?1) ORDER BY r.request_id", request_sql);
+    sqlite3_stmt *s = NULL;
+    if ((rc = store_prepare(cy->st, &s, sql, err)) < 0)
+        return rc;
+    if (status)
+        sqlite3_bind_text(s, 1, status, -1, SQLITE_STATIC);
+    size_t cap = 0;
+    rcm_writeoff_request *v = NULL;
+    int step;
+    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+        rcm_writeoff_request *nv = cycle_grow(v, &cap, *n, sizeof(*nv), 16);
+        if (!nv) {
+            rc = rcm_error_set(err, RCM_ENOMEM, "out of memory");
+            break;
+        }
+        v = nv;
+        request_row(s, &v[(*n)++]);
+    }
+    if (rc == 0 && step != SQLITE_DONE)
+        rc = store_sqlerr(cy->st, err, "listing write-off requests");
+    sqlite3_finalize(s);
+    if (rc == 0) {
+        char detail[96];
+        snprintf(detail, sizeof(detail), "write-off requests list status=%s rows=%zu", status ? status : "all", *n);
+        rc = cycle_audit_read(cy, "writeoff_request", 0, detail, err);
+    }
+    if (rc < 0) {
+        free(v);
+        *n = 0;
+        return rc;
+    }
+    *out = v;
+    return 0;
 }
 
 int rcm_appeal_file(rcm_cycle *cy, int64_t denial_id, const char *note, int64_t *appeal_id, rcm_error *err)
 {
     if (appeal_id)
         *appeal_id = 0;
-    int rc = rcm_store_begin(cy->st, err);
-    if (rc < 0)
+    int rc = cycle_require(cy, RCM_PERM_DENIAL_WORK, err);
+    if (rc < 0 || (rc = rcm_store_begin(cy->st, err)) < 0)
         return rc;
     denial_row d;
     denial_claim c;
@@ -1085,12 +1415,14 @@ fail:
 
 int rcm_appeal_close(rcm_cycle *cy, int64_t appeal_id, const char *outcome, rcm_error *err)
 {
+    int rc = cycle_require(cy, RCM_PERM_DENIAL_WORK, err);
+    if (rc < 0)
+        return rc;
     if (!outcome || (strcmp(outcome, "won") != 0 && strcmp(outcome, "lost") != 0 &&
                      strcmp(outcome, "withdrawn") != 0))
         return rcm_error_set(err, RCM_EINVAL, "appeal %lld: outcome '%s': won, lost or withdrawn",
                              (long long)appeal_id, outcome ? outcome : "");
-    int rc = rcm_store_begin(cy->st, err);
-    if (rc < 0)
+    if ((rc = rcm_store_begin(cy->st, err)) < 0)
         return rc;
     sqlite3_stmt *s = NULL;
     int64_t denial_id = 0, level = 0;

@@ -12,7 +12,9 @@
  * documentation and proposed codes are written as compact JSON directly.
  *
  * Error messages name the record's id and the field, never patient data:
- * values under patient, the subscriber and member ids are not echoed.
+ * values under patient, the subscriber and member ids are not echoed. The
+ * audit events of an update name the fields that changed, with before and
+ * after values only for codes, ids and dates of service.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -23,6 +25,7 @@
 #include "rcm/claim.h"
 #include "cycle_internal.h"
 #include "import.h"
+#include "change.h"
 
 #define MAX_COVERAGES 3
 #define MAX_DOC_ITEMS 100
@@ -584,6 +587,15 @@ static const char *const enc_cols[] = { "patient_id", "provider_id", "referring_
                                         "referring_first", "dos", "dos_to", "pos", "kind", "bill_type",
                                         "prior_auth", "documentation", "proposed" };
 static const char *const enc_xcols[] = { "status", "source", "imported_at" };
+/* Which columns' values an update event may show (change_row): the patient's never; a coverage's
+   payer, relation and dates; an encounter's ids, codes and dates, not its prior authorization, the
+   clinician's documentation or the proposed codes' text. */
+static const unsigned char pat_show[] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
+static const unsigned char cov_show[] = { 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1 };
+static const unsigned char enc_show[] = { 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0 };
+_Static_assert(sizeof(pat_show) == ARRAY_SIZE(pat_cols) && sizeof(cov_show) == ARRAY_SIZE(cov_cols) &&
+                   sizeof(enc_show) == ARRAY_SIZE(enc_cols),
+               "a show flag per column");
 
 /* The encounters this call wrote, by id, with the line of the record: a set by open addressing. */
 typedef struct en_seen {
@@ -647,7 +659,33 @@ typedef struct en_w {
     en_seen seen;
     rcm_import_report *rep;
     rcm_error *err;
+    rcm_buf d;                  /* an update event's detail */
 } en_w;
+
+/*
+ * The audit event of an updated row of r (found just now: its stored values
+ * are still in r->sel): detail prefix, then what changed (change_row).
+ */
+static int update_event(en_w *w, const cyr *r, int64_t id, const char *prefix, const cyv *cv,
+                        const unsigned char *show)
+{
+    rcm_buf_reset(&w->d);
+    rcm_buf_adds(&w->d, prefix);
+    rcm_buf changes;
+    rcm_buf_init(&changes, 8192);
+    change_row(&changes, r, cv, show);
+    rcm_buf_addf(&w->d, ": %s", changes.ptr);
+    rcm_buf_release(&changes);
+    return cycle_audit(w->cy, "update", r->table, id, rcm_buf_failed(&w->d) ? "" : w->d.ptr, w->err);
+}
+
+/* Dates of service as dates in a detail (the row compares them as the integers they are). */
+static cyv as_date(cyv v)
+{
+    if (v.is_int == 1 && v.i != RCM_DATE_NONE)
+        v.is_int = 2;
+    return v;
+}
 
 /*
  * Whether record r may set its patient's data (demographics, coverages)
@@ -694,7 +732,9 @@ static int write_record(en_w *w, en_ctx *x, const en_rec *r, const char *source,
         if ((rc = newest(w, patient_id, r, w->err)) < 0)
             return rc;
         if (rc) {
-            if ((rc = cyr_update(w->cy, &w->pat, patient_id, pk, pc, NULL, w->err)) < 0)
+            /* names, date of birth, address, phone: which ones changed, never their values */
+            if ((rc = update_event(w, &w->pat, patient_id, "patient", pc, pat_show)) < 0 ||
+                (rc = cyr_update(w->cy, &w->pat, patient_id, pk, pc, NULL, w->err)) < 0)
                 return rc;
             w->rep->patients_updated++;
         }
@@ -719,7 +759,10 @@ static int write_record(en_w *w, en_ctx *x, const en_rec *r, const char *source,
             if ((rc = newest(w, patient_id, r, w->err)) < 0)
                 return rc;
             if (rc) {
-                if ((rc = cyr_update(w->cy, &w->cov, cov_id, ck, cc, NULL, w->err)) < 0)
+                char prefix[32];
+                snprintf(prefix, sizeof(prefix), "seq %s", c->seq);
+                if ((rc = update_event(w, &w->cov, cov_id, prefix, cc, cov_show)) < 0 ||
+                    (rc = cyr_update(w->cy, &w->cov, cov_id, ck, cc, NULL, w->err)) < 0)
                     return rc;
                 w->rep->coverages_updated++;
             }
@@ -759,13 +802,18 @@ static int write_record(en_w *w, en_ctx *x, const en_rec *r, const char *source,
         return cyj_fail(&x->j, RCM_EDENIED, "already imported (#%lld) and %s: its content cannot change now",
                         (long long)id, st);
     }
-    if ((rc = cyr_update(w->cy, &w->enc, id, ek, ec, ex, w->err)) < 0 ||
+    char prefix[96];
+    snprintf(prefix, sizeof(prefix), "ext_id %s", r->id);
+    cyv shown[ARRAY_SIZE(enc_cols)];
+    memcpy(shown, ec, sizeof(shown));
+    shown[5] = as_date(shown[5]);
+    shown[6] = as_date(shown[6]);
+    if ((rc = update_event(w, &w->enc, id, prefix, shown, enc_show)) < 0 ||
+        (rc = cyr_update(w->cy, &w->enc, id, ek, ec, ex, w->err)) < 0 ||
         (rc = seen_put(&w->seen, id, line, w->err)) < 0)
         return rc;
     w->rep->updated++;
-    char d[96];
-    snprintf(d, sizeof(d), "ext_id %s", r->id);
-    return cycle_audit(w->cy, "update", "encounter", id, d, w->err);
+    return 0;
 }
 
 static const char *base_name(const char *path)
@@ -778,6 +826,11 @@ int rcm_encounter_import(rcm_cycle *cy, const char *path, rcm_import_report *out
 {
     rcm_import_report rep;
     memset(&rep, 0, sizeof(rep));
+    if (out)
+        *out = rep;
+    int rc = cycle_require(cy, RCM_PERM_ENCOUNTER_IMPORT, err);
+    if (rc < 0)
+        return rc;
     en_ctx x;
     memset(&x, 0, sizeof(x));
     x.cy = cy;
@@ -796,10 +849,11 @@ int rcm_encounter_import(rcm_cycle *cy, const char *path, rcm_import_report *out
                    ARRAY_SIZE(enc_xcols), "status", NULL, NULL, NULL, 0 };
     rcm_buf source;
     rcm_buf_init(&source, 4096);
+    rcm_buf_init(&w.d, 16384);
     cyj_reader rd;
     cyj_reader_init(&rd, NULL, 0, path);
 
-    int rc = cycle_read_file(path, &buf, &len, err);
+    rc = cycle_read_file(path, &buf, &len, err);
     if (rc < 0)
         goto done;
     if ((rc = rcm_store_begin(cy->st, err)) < 0)
@@ -883,6 +937,7 @@ done:
     w.latest = NULL;
     free(w.seen.ids);
     free(w.seen.lines);
+    rcm_buf_release(&w.d);
     if (began)
         rcm_store_rollback(cy->st);
     if (r) {
@@ -909,8 +964,8 @@ int rcm_encounter_find(rcm_cycle *cy, const char *ref, int64_t *out, rcm_error *
 {
     *out = 0;
     int64_t practice = 0;
-    int rc = cycle_practice(cy, &practice, err);
-    if (rc < 0)
+    int rc = cycle_require(cy, RCM_PERM_ENCOUNTER_READ, err);
+    if (rc < 0 || (rc = cycle_practice(cy, &practice, err)) < 0)
         return rc;
     sqlite3_stmt *s = NULL;
     int by_id = ref[0] == '#';
@@ -1002,8 +1057,11 @@ static int coverages_of(rcm_cycle *cy, rcm_encounter_info *e, rcm_error *err)
 int rcm_encounter_get(rcm_cycle *cy, int64_t encounter_id, rcm_encounter_info *out, rcm_error *err)
 {
     memset(out, 0, sizeof(*out));
+    int rc = cycle_require(cy, RCM_PERM_ENCOUNTER_READ, err);
+    if (rc < 0)
+        return rc;
     sqlite3_stmt *s = NULL;
-    int rc = store_prepare(cy->st, &s,
+    rc = store_prepare(cy->st, &s,
                            "SELECT e.encounter_id, e.ext_id, e.kind, e.dos, e.dos_to, e.pos, e.bill_type, e.prior_auth,"
                            " e.status, e.patient_id, pt.mrn, e.provider_id, pr.npi, e.referring_npi, e.source,"
                            " e.imported_at, COALESCE(e.coded_by, ''), COALESCE(e.coded_at, 0),"
@@ -1049,6 +1107,9 @@ int rcm_encounter_get(rcm_cycle *cy, int64_t encounter_id, rcm_encounter_info *o
     sqlite3_finalize(s);
     if (rc == 0)
         rc = coverages_of(cy, out, err);
+    /* the read is on the trail before the caller sees the record */
+    if (rc == 0)
+        rc = cycle_audit_read(cy, "encounter", encounter_id, "encounter get", err);
     if (rc < 0)
         rcm_encounter_info_release(out);
     return rc;

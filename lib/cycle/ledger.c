@@ -186,9 +186,12 @@ int rcm_ledger_check(rcm_cycle *cy, rcm_ledger_report *out, rcm_error *err)
     if (!out)
         out = &local;
     memset(out, 0, sizeof(*out));
+    int rc = cycle_require(cy, RCM_PERM_LEDGER_READ, err);
+    if (rc < 0)
+        return rc;
     /* one read transaction: every query sees the same store */
     int own = !rcm_store_in_transaction(cy->st);
-    int rc = own ? store_exec(cy->st, "BEGIN", err) : 0;
+    rc = own ? store_exec(cy->st, "BEGIN", err) : 0;
     if (rc < 0)
         return rc;
     rc = totals(cy, out, err);
@@ -207,8 +210,11 @@ int rcm_ledger_rows(rcm_cycle *cy, const char *claim_no, rcm_ledger_row **out, s
 {
     *out = NULL;
     *n = 0;
+    int rc = cycle_require(cy, RCM_PERM_LEDGER_READ, err);
+    if (rc < 0)
+        return rc;
     sqlite3_stmt *s = NULL;
-    int rc = store_prepare(cy->st, &s, "SELECT claim_id FROM claim WHERE claim_no = ?", err);
+    rc = store_prepare(cy->st, &s, "SELECT claim_id FROM claim WHERE claim_no = ?", err);
     if (rc < 0)
         return rc;
     sqlite3_bind_text(s, 1, claim_no, -1, SQLITE_STATIC);
@@ -266,6 +272,11 @@ int rcm_ledger_rows(rcm_cycle *cy, const char *claim_no, rcm_ledger_row **out, s
     if (rc == 0 && step != SQLITE_DONE)
         rc = store_sqlerr(cy->st, err, "reading the ledger");
     sqlite3_finalize(s);
+    if (rc == 0) {
+        char detail[96];
+        snprintf(detail, sizeof(detail), "ledger of claim %.38s rows=%zu", claim_no, *n);
+        rc = cycle_audit_read(cy, "claim", claim_id, detail, err);
+    }
     if (rc < 0) {
         free(v);
         *n = 0;

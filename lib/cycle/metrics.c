@@ -677,6 +677,9 @@ static void mx_release(mx *m)
 int rcm_metrics_get(rcm_cycle *cy, const rcm_metrics_query *q, rcm_metrics *out, rcm_error *err)
 {
     memset(out, 0, sizeof(*out));
+    int rc = cycle_require(cy, RCM_PERM_METRICS, err);
+    if (rc < 0)
+        return rc;
     rcm_metrics_query dq = { RCM_DATE_NONE, RCM_DATE_NONE, RCM_METRICS_TOTAL };
     if (!q)
         q = &dq;
@@ -693,7 +696,7 @@ int rcm_metrics_get(rcm_cycle *cy, const rcm_metrics_query *q, rcm_metrics *out,
     m.end = q->to != RCM_DATE_NONE ? q->to : cy->today;
     m.err = err;
     int64_t max_claim = 0, max_enc = 0;
-    int rc = query_int(cy, "SELECT COALESCE(MAX(claim_id), 0) FROM claim", &max_claim, err);
+    rc = query_int(cy, "SELECT COALESCE(MAX(claim_id), 0) FROM claim", &max_claim, err);
     if (rc < 0 || (rc = query_int(cy, "SELECT COALESCE(MAX(encounter_id), 0) FROM encounter", &max_enc, err)) < 0)
         return rc;
     if (max_claim >= INT32_MAX || max_enc >= INT32_MAX)

@@ -211,7 +211,7 @@ enum {
 
 static const char *const sql[Q_N] = {
     [Q_CLAIM] = "SELECT c.claim_id, c.status, c.payer_id, c.patient_id, c.seq, c.claim_no, l.line_no, l.code,"
-                " l.mod1, l.mod2, l.mod3, l.mod4, l.units_milli"
+                " l.mod1, l.mod2, l.mod3, l.mod4, l.units_milli, c.coded_by"
                 " FROM claim c LEFT JOIN claim_line l ON l.claim_id = c.claim_id"
                 " WHERE c.claim_no = ? AND c.practice_id = ? ORDER BY l.line_no",
     [Q_CLAIM_ICN] = "SELECT claim_no FROM claim WHERE payer_icn = ? AND practice_id = ?"
@@ -258,7 +258,7 @@ static const char *const sql[Q_N] = {
     [Q_RANGE_COUNT] = "SELECT COUNT(*) FROM claim WHERE claim_no BETWEEN ? AND ? AND practice_id = ?",
     /* the same columns as Q_CLAIM, for every claim numbered within the file's CLP01s */
     [Q_RANGE] = "SELECT c.claim_id, c.status, c.payer_id, c.patient_id, c.seq, c.claim_no, l.line_no, l.code,"
-                " l.mod1, l.mod2, l.mod3, l.mod4, l.units_milli"
+                " l.mod1, l.mod2, l.mod3, l.mod4, l.units_milli, c.coded_by"
                 " FROM claim c LEFT JOIN claim_line l ON l.claim_id = c.claim_id"
                 " WHERE c.claim_no BETWEEN ? AND ? AND c.practice_id = ? ORDER BY c.claim_no, l.line_no",
 };
@@ -289,6 +289,7 @@ typedef struct claim_info {
     char status[12];
     char seq[2];
     char claim_no[39];
+    int mine;                       /* the posting user coded it (separation of duties) */
     claim_line_info *lines;
     size_t n_lines, cap_lines;
     size_t first_line;              /* preloaded claims: where its lines start in pre_lines */
@@ -680,18 +681,27 @@ static int end_set(poster *p, const set_info *si)
 {
     if (p->skip)
         return 0;
-    char detail[160];
-    snprintf(detail, sizeof(detail), "835 trace %.50s claims %ld matched %ld unmatched %ld", si->trace, si->claims,
-             p->matched, p->unmatched);
+    char detail[200], paid[32], plb[32];
+    rcm_cents_fmt(paid, si->payment_cents);
+    rcm_cents_fmt(plb, si->plb_cents);
+    snprintf(detail, sizeof(detail), "835 trace %.50s claims %ld matched %ld unmatched %ld payment %s plb %s",
+             si->trace, si->claims, p->matched, p->unmatched, paid, plb);
     return cycle_audit(p->cy, "post", "remit", p->remit_id, detail, p->err);
 }
 
 /* ---- claims ---- */
 
-/* Reads one row of Q_CLAIM / Q_RANGE into c (a new claim) and *line (its line, when the row has one). */
-static void claim_row(sqlite3_stmt *s, claim_info *c, int new_claim, claim_line_info *line, int *has_line)
+/*
+ * Reads one row of Q_CLAIM / Q_RANGE into c (a new claim) and *line (its
+ * line, when the row has one). user: the posting user, to mark the claims
+ * they coded.
+ */
+static void claim_row(sqlite3_stmt *s, const char *user, claim_info *c, int new_claim, claim_line_info *line,
+                      int *has_line)
 {
     if (new_claim) {
+        const unsigned char *coder = sqlite3_column_text(s, 13);
+        c->mine = coder && strcmp((const char *)coder, user) == 0;
         c->claim_id = sqlite3_column_int64(s, 0);
         cstr_copy(c->status, sizeof(c->status), (const char *)sqlite3_column_text(s, 1));
         c->payer_id = sqlite3_column_int64(s, 2);
@@ -769,7 +779,7 @@ static int preload(poster *p, const checker *k)
             last = id;
         }
         int has_line = 0;
-        claim_row(s, c, new_claim, &p->pre_lines[p->n_pre_lines], &has_line);
+        claim_row(s, p->cy->user, c, new_claim, &p->pre_lines[p->n_pre_lines], &has_line);
         if (has_line) {
             p->n_pre_lines++;
             c->n_lines++;
@@ -806,6 +816,7 @@ static int claim_from_preload(poster *p, const char *claim_no, int *found)
             d->claim_id = src->claim_id;
             d->payer_id = src->payer_id;
             d->patient_id = src->patient_id;
+            d->mine = src->mine;
             memcpy(d->status, src->status, sizeof(d->status));
             memcpy(d->seq, src->seq, sizeof(d->seq));
             memcpy(d->claim_no, src->claim_no, sizeof(d->claim_no));
@@ -841,7 +852,7 @@ static int claim_load(poster *p, const char *claim_no, int *found)
             break;
         }
         int has_line = 0;
-        claim_row(s, c, !*found, &c->lines[c->n_lines], &has_line);
+        claim_row(s, p->cy->user, c, !*found, &c->lines[c->n_lines], &has_line);
         *found = 1;
         if (has_line)
             c->n_lines++;
@@ -1496,6 +1507,9 @@ static int post_claim(void *ctx, const rcm_remit *hdr, const rcm_remit_claim *cl
     }
     p->rep->matched++;
     p->matched++;
+    /* separation of duties: a claim the poster coded refuses the whole file (the caller rolls back) */
+    if (p->claim.mine && (rc = cycle_sod(p->cy, p->claim.claim_id, "post", p->err)) < 0)
+        return rc;
     if (!p->remit_payer_id && p->claim.payer_id) {
         p->remit_payer_id = p->claim.payer_id;
         sqlite3_stmt *s = p->q[Q_REMIT_PAYER];
@@ -1567,9 +1581,12 @@ int rcm_era_post(rcm_cycle *cy, const char *path, rcm_post_report *out, rcm_erro
     if (!out)
         out = &local;
     memset(out, 0, sizeof(*out));
+    int rc = cycle_require(cy, RCM_PERM_ERA_POST, err);
+    if (rc < 0)
+        return rc;
     char *data = NULL;
     size_t len = 0;
-    int rc = cycle_read_file(path, &data, &len, err);
+    rc = cycle_read_file(path, &data, &len, err);
     if (rc < 0)
         return rc;
     checker k;
@@ -1605,6 +1622,7 @@ int rcm_era_post(rcm_cycle *cy, const char *path, rcm_post_report *out, rcm_erro
         rc = rcm_store_commit(cy->st, err);
     else
         rcm_store_rollback(cy->st);
+    cycle_flush_denial(cy);
     if (rc < 0) {
         long sets = out->sets;
         memset(out, 0, sizeof(*out));

@@ -14,6 +14,7 @@
 #include "rcm/refdata.h"
 #include "cycle_internal.h"
 #include "import.h"
+#include "change.h"
 
 /* Limits of one file: far above a practice's, they only bound memory. */
 #define MAX_PROVIDERS 10000
@@ -335,10 +336,29 @@ typedef struct pr_w {
     rcm_import_report *rep;
     rcm_error *err;
     int64_t practice_id;
+    rcm_buf d;                  /* the detail of the event being written */
 } pr_w;
 
-/* Counts the outcome and audits a change of entity id (detail: its key). */
-static int outcome(pr_w *w, int found, int same, const char *entity, int64_t id, const char *detail)
+/*
+ * Starts the detail of the row just found (found 1, not the same) or not
+ * found (0): its key, then for an update the columns that changed, before
+ * -> after (the practice's own data: every value may be shown).
+ */
+static void row_detail(pr_w *w, const char *key, int found, int same, const cyr *r, const cyv *cv)
+{
+    rcm_buf_reset(&w->d);
+    rcm_buf_adds(&w->d, key);
+    if (found != 1 || same)
+        return;
+    rcm_buf changes;
+    rcm_buf_init(&changes, 8192);
+    change_row(&changes, r, cv, NULL);
+    rcm_buf_addf(&w->d, ": %s", rcm_buf_failed(&changes) ? "(too many changes to list)" : changes.ptr);
+    rcm_buf_release(&changes);
+}
+
+/* Counts the outcome and audits a change of entity id (detail: w->d, row_detail's). */
+static int outcome(pr_w *w, int found, int same, const char *entity, int64_t id)
 {
     if (found && same) {
         w->rep->unchanged++;
@@ -350,7 +370,7 @@ static int outcome(pr_w *w, int found, int same, const char *entity, int64_t id,
         w->rep->added++;
     if (!id)
         return 0;
-    return cycle_audit(w->cy, found ? "update" : "add", entity, id, detail, w->err);
+    return cycle_audit(w->cy, found ? "update" : "add", entity, id, rcm_buf_failed(&w->d) ? "" : w->d.ptr, w->err);
 }
 
 static int write_practice(pr_w *w, const pr_practice *p)
@@ -391,16 +411,16 @@ static int write_practice(pr_w *w, const pr_practice *p)
 
     int64_t id = 0;
     int same = 0, found = cyr_find(w->cy, &r, kv, cv, &id, &same, w->err);
+    char key[32];
+    snprintf(key, sizeof(key), "npi %s", p->npi);
+    row_detail(w, key, found, same, &r, cv);
     rc = found;
     if (found == 1 && !same)
         rc = cyr_update(w->cy, &r, id, kv, cv, NULL, w->err);
     else if (found == 0)
         rc = cyr_insert(w->cy, &r, kv, cv, xv, &id, w->err);
-    if (rc >= 0) {
-        char d[32];
-        snprintf(d, sizeof(d), "npi %s", p->npi);
-        rc = outcome(w, found, same, "practice", id, d);
-    }
+    if (rc >= 0)
+        rc = outcome(w, found, same, "practice", id);
     cyr_release(&r);
     w->practice_id = id;
     return rc;
@@ -419,16 +439,16 @@ static int write_providers(pr_w *w, const pr_file *f)
                      CYV_I(p->active) };
         int64_t id = 0;
         int same = 0, found = cyr_find(w->cy, &r, kv, cv, &id, &same, w->err);
+        char key[32];
+        snprintf(key, sizeof(key), "npi %s", p->npi);
+        row_detail(w, key, found, same, &r, cv);
         rc = found;
         if (found == 1 && !same)
             rc = cyr_update(w->cy, &r, id, kv, cv, NULL, w->err);
         else if (found == 0)
             rc = cyr_insert(w->cy, &r, kv, cv, NULL, &id, w->err);
-        if (rc >= 0) {
-            char d[32];
-            snprintf(d, sizeof(d), "npi %s", p->npi);
-            rc = outcome(w, found, same, "provider", id, d);
-        }
+        if (rc >= 0)
+            rc = outcome(w, found, same, "provider", id);
     }
     cyr_release(&r);
     return rc;
@@ -448,16 +468,16 @@ static int write_payers(pr_w *w, const pr_file *f)
                      CYV_S(p->addr.line1), CYV_S(p->addr.city), CYV_S(p->addr.state), CYV_S(p->addr.zip) };
         int64_t id = 0;
         int same = 0, found = cyr_find(w->cy, &r, kv, cv, &id, &same, w->err);
+        char key[128];
+        snprintf(key, sizeof(key), "code %s payer_id %s", p->code, p->ext_id);
+        row_detail(w, key, found, same, &r, cv);
         rc = found;
         if (found == 1 && !same)
             rc = cyr_update(w->cy, &r, id, kv, cv, NULL, w->err);
         else if (found == 0)
             rc = cyr_insert(w->cy, &r, kv, cv, NULL, &id, w->err);
-        if (rc >= 0) {
-            char d[128];
-            snprintf(d, sizeof(d), "code %s payer_id %s", p->code, p->ext_id);
-            rc = outcome(w, found, same, "payer", id, d);
-        }
+        if (rc >= 0)
+            rc = outcome(w, found, same, "payer", id);
     }
     cyr_release(&r);
     return rc;
@@ -483,7 +503,25 @@ static int payer_lookup(pr_w *w, const char *code, int64_t *out)
     return rc;
 }
 
-/* Fees (contract 0) or contracts: counted, then one audit event for the lot. */
+/* The fee or contract changes an import event lists; the rest are counted ("and N more"). */
+#define MAX_FEE_CHANGES 20
+
+/* "99213-26 150.00 -> 155.00" (a contract: the payer's code first; a new fee: none -> amount). */
+static void fee_change(rcm_buf *b, const pr_fee *f, int contract, int found, int64_t before)
+{
+    change_sep(b);
+    if (contract)
+        rcm_buf_addf(b, "%s ", f->payer);
+    rcm_buf_addf(b, "%s%s%s ", f->code, f->mod[0] ? "-" : "", f->mod);
+    if (found)
+        change_cents(b, before);
+    else
+        rcm_buf_adds(b, "none");
+    rcm_buf_adds(b, " -> ");
+    change_cents(b, f->cents);
+}
+
+/* Fees (contract 0) or contracts: counted, then one audit event for the lot with what changed. */
 static int write_fees(pr_w *w, const pr_fee *v, size_t n, int contract)
 {
     static const char *const fkeys[] = { "practice_id", "code", "modifier" };
@@ -496,6 +534,8 @@ static int write_fees(pr_w *w, const pr_fee *v, size_t n, int contract)
     int rc = 0;
     int64_t payer_id = 0;
     const char *payer = "";
+    rcm_buf changes;
+    rcm_buf_init(&changes, 16384);
     for (size_t i = 0; i < n && rc >= 0; i++) {
         const pr_fee *f = &v[i];
         if (contract && strcmp(f->payer, payer) != 0) {
@@ -515,6 +555,8 @@ static int write_fees(pr_w *w, const pr_fee *v, size_t n, int contract)
         cyv cv[] = { CYV_I(f->cents) };
         int64_t id = 0;
         int same = 0, found = cyr_find(w->cy, &r, kv, cv, &id, &same, w->err);
+        if (found >= 0 && !(found && same) && added + updated < MAX_FEE_CHANGES)
+            fee_change(&changes, f, contract, found, found ? sqlite3_column_int64(r.sel, 1) : 0);
         rc = found;
         if (found == 1 && !same) {
             rc = cyr_update(w->cy, &r, 0, kv, cv, NULL, w->err);
@@ -524,14 +566,17 @@ static int write_fees(pr_w *w, const pr_fee *v, size_t n, int contract)
             added++;
         }
         if (rc >= 0)
-            rc = outcome(w, found, same, r.table, 0, NULL);
+            rc = outcome(w, found, same, r.table, 0);
     }
     cyr_release(&r);
     if (rc >= 0 && (added || updated)) {
-        char d[64];
-        snprintf(d, sizeof(d), "%ld added, %ld updated", added, updated);
-        rc = cycle_audit(w->cy, "import", r.table, w->practice_id, d, w->err);
+        rcm_buf_reset(&w->d);
+        rcm_buf_addf(&w->d, "%ld added, %ld updated: %s", added, updated, changes.ptr);
+        if (added + updated > MAX_FEE_CHANGES)
+            rcm_buf_addf(&w->d, "; and %ld more", added + updated - MAX_FEE_CHANGES);
+        rc = cycle_audit(w->cy, "import", r.table, w->practice_id, rcm_buf_failed(&w->d) ? "" : w->d.ptr, w->err);
     }
+    rcm_buf_release(&changes);
     return rc;
 }
 
@@ -547,6 +592,11 @@ int rcm_practice_import(rcm_cycle *cy, const char *path, rcm_import_report *out,
 {
     rcm_import_report rep;
     memset(&rep, 0, sizeof(rep));
+    if (out)
+        *out = rep;
+    int rc = cycle_require(cy, RCM_PERM_PRACTICE_IMPORT, err);
+    if (rc < 0)
+        return rc;
     pr_file f;
     memset(&f, 0, sizeof(f));
     char *buf = NULL;
@@ -554,7 +604,9 @@ int rcm_practice_import(rcm_cycle *cy, const char *path, rcm_import_report *out,
     const json_t *root = NULL;
     cyj_reader rd;
     cyj_reader_init(&rd, NULL, 0, path);
-    int rc = cycle_read_file(path, &buf, &len, err);
+    pr_w w = { cy, NULL, &rep, err, 0, { 0 } };
+    rcm_buf_init(&w.d, 16384);
+    rc = cycle_read_file(path, &buf, &len, err);
     if (rc < 0)
         goto done;
     cyj_reader_init(&rd, buf, len, path);
@@ -596,7 +648,7 @@ int rcm_practice_import(rcm_cycle *cy, const char *path, rcm_import_report *out,
 
     if ((rc = rcm_store_begin(cy->st, err)) < 0)
         goto done;
-    pr_w w = { cy, &j, &rep, err, 0 };
+    w.j = &j;
     if ((rc = write_practice(&w, &f.p)) < 0 || (rc = write_providers(&w, &f)) < 0 ||
         (rc = write_payers(&w, &f)) < 0 || (rc = write_fees(&w, f.fee, f.nfee, 0)) < 0 ||
         (rc = write_fees(&w, f.con, f.ncon, 1)) < 0 || (rc = rcm_store_commit(cy->st, err)) < 0) {
@@ -607,6 +659,7 @@ int rcm_practice_import(rcm_cycle *cy, const char *path, rcm_import_report *out,
     rc = 0;
 done:
     cyj_reader_release(&rd);
+    rcm_buf_release(&w.d);
     file_free(&f);
     free(buf);
     if (rc < 0)
@@ -620,8 +673,8 @@ int rcm_payer_find(rcm_cycle *cy, const char *code, int64_t *out, rcm_error *err
 {
     *out = 0;
     int64_t practice = 0;
-    int rc = cycle_practice(cy, &practice, err);
-    if (rc < 0)
+    int rc = cycle_require(cy, RCM_PERM_PRACTICE_READ, err);
+    if (rc < 0 || (rc = cycle_practice(cy, &practice, err)) < 0)
         return rc;
     sqlite3_stmt *s = NULL;
     if ((rc = store_prepare(cy->st, &s, "SELECT payer_id FROM payer WHERE practice_id = ? AND code = ?", err)) < 0)
@@ -651,13 +704,13 @@ int rcm_practice_get(rcm_cycle *cy, rcm_practice_info *out, rcm_error *err)
 {
     memset(out, 0, sizeof(*out));
     int64_t practice = 0;
-    int rc = cycle_practice(cy, &practice, err);
-    if (rc < 0)
+    int rc = cycle_require(cy, RCM_PERM_PRACTICE_READ, err);
+    if (rc < 0 || (rc = cycle_practice(cy, &practice, err)) < 0)
         return rc;
     sqlite3_stmt *s = NULL;
     rc = store_prepare(cy->st, &s,
-                       "SELECT practice_id, name, npi, tax_id, taxonomy, addr1, addr2, city, state, zip, contact, phone,"
-                       " submitter_id, submitter_name, receiver_id, receiver_name,"
+                       "SELECT practice_id, name, npi, tax_id, taxonomy, addr1, addr2, city, state, zip, contact,"
+                       " phone, submitter_id, submitter_name, receiver_id, receiver_name,"
                        " (SELECT count(*) FROM provider WHERE practice_id = ?1),"
                        " (SELECT count(*) FROM payer WHERE practice_id = ?1),"
                        " (SELECT count(*) FROM fee WHERE practice_id = ?1),"
@@ -703,7 +756,11 @@ int rcm_practice_get(rcm_cycle *cy, rcm_practice_info *out, rcm_error *err)
     return rc;
 }
 
-/* Runs a listing query bound to the practice, calling row for each row into a growing array. */
+/*
+ * Runs a listing query bound to the practice, calling row for each row into
+ * a growing array. Needs practice.read (the practice's own data: no read
+ * event).
+ */
 typedef void (*pr_row_fn)(sqlite3_stmt *s, void *dst);
 
 static int list_rows(rcm_cycle *cy, const char *sql, size_t elsize, pr_row_fn row, void **out, size_t *n,
@@ -712,8 +769,8 @@ static int list_rows(rcm_cycle *cy, const char *sql, size_t elsize, pr_row_fn ro
     *out = NULL;
     *n = 0;
     int64_t practice = 0;
-    int rc = cycle_practice(cy, &practice, err);
-    if (rc < 0)
+    int rc = cycle_require(cy, RCM_PERM_PRACTICE_READ, err);
+    if (rc < 0 || (rc = cycle_practice(cy, &practice, err)) < 0)
         return rc;
     sqlite3_stmt *s = NULL;
     if ((rc = store_prepare(cy->st, &s, sql, err)) < 0)

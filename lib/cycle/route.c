@@ -158,8 +158,11 @@ int rcm_routes_list(rcm_cycle *cy, rcm_route_row **out, size_t *n, int *builtin_
 {
     *out = NULL;
     *n = 0;
+    int rc = cycle_require(cy, RCM_PERM_ROUTES_READ, err);
+    if (rc < 0)
+        return rc;
     route_table t;
-    int rc = route_table_load(cy, &t, err);
+    rc = route_table_load(cy, &t, err);
     if (rc < 0) {
         route_table_release(&t);
         return rc;
@@ -421,7 +424,16 @@ static int table_replace(rcm_cycle *cy, const rcm_route_row *rows, size_t n, con
     if (rc < 0)
         return rc;
     sqlite3_stmt *s = NULL;
-    if ((rc = store_exec(cy->st, "DELETE FROM denial_route", err)) < 0)
+    int64_t before = 0;
+    if ((rc = store_prepare(cy->st, &s, "SELECT count(*) FROM denial_route", err)) < 0)
+        goto fail;
+    if (sqlite3_step(s) == SQLITE_ROW)
+        before = sqlite3_column_int64(s, 0);
+    else
+        rc = store_sqlerr(cy->st, err, "reading the denial routing table");
+    sqlite3_finalize(s);
+    s = NULL;
+    if (rc < 0 || (rc = store_exec(cy->st, "DELETE FROM denial_route", err)) < 0)
         goto fail;
     if (n) {
         if ((rc = store_prepare(cy->st, &s,
@@ -444,8 +456,17 @@ static int table_replace(rcm_cycle *cy, const rcm_route_row *rows, size_t n, con
         if (rc < 0)
             goto fail;
     }
-    char detail[64];
-    snprintf(detail, sizeof(detail), "rows %zu", n);
+    /* no rows stored: the built-in table applies */
+    char detail[112], was[48], now[48];
+    if (before)
+        snprintf(was, sizeof(was), "practice rows %lld", (long long)before);
+    else
+        snprintf(was, sizeof(was), "built-in");
+    if (n)
+        snprintf(now, sizeof(now), "practice rows %zu", n);
+    else
+        snprintf(now, sizeof(now), "built-in");
+    snprintf(detail, sizeof(detail), "table %s -> %s", was, now);
     if ((rc = cycle_audit(cy, action, "denial_route", 0, detail, err)) < 0)
         goto fail;
     return rcm_store_commit(cy->st, err);
@@ -458,9 +479,12 @@ int rcm_routes_load(rcm_cycle *cy, const char *path, long *rows, rcm_error *err)
 {
     if (rows)
         *rows = 0;
+    int rc = cycle_require(cy, RCM_PERM_ROUTES_WRITE, err);
+    if (rc < 0)
+        return rc;
     char *text = NULL;
     size_t len = 0;
-    int rc = cycle_read_file(path, &text, &len, err);
+    rc = cycle_read_file(path, &text, &len, err);
     if (rc < 0)
         return rc;
     parsed p;
@@ -478,5 +502,8 @@ int rcm_routes_load(rcm_cycle *cy, const char *path, long *rows, rcm_error *err)
 
 int rcm_routes_reset(rcm_cycle *cy, rcm_error *err)
 {
+    int rc = cycle_require(cy, RCM_PERM_ROUTES_WRITE, err);
+    if (rc < 0)
+        return rc;
     return table_replace(cy, NULL, 0, "routes-reset", err);
 }

@@ -575,8 +575,11 @@ int rcm_statements(rcm_cycle *cy, const char *out_dir, rcm_statement_report *out
     memset(&rep, 0, sizeof(rep));
     if (out)
         *out = rep;
+    int rc = cycle_require(cy, RCM_PERM_STATEMENTS, err);
+    if (rc < 0)
+        return rc;
     int64_t practice = 0;
-    int rc = cycle_practice(cy, &practice, err);
+    rc = cycle_practice(cy, &practice, err);
     if (rc < 0)
         return rc;
     if (out_dir && (rc = open_dir(out_dir, err)) < 0)

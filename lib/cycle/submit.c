@@ -36,13 +36,14 @@
 
 #define MAX_CONTROL INT64_C(999999999)   /* ISA13 and GS06 are at most 9 digits */
 
-/* The claims chosen, in claim id order. */
+/* The claims chosen, in claim id order; mine[i]: the submitting user coded claim ids[i]. */
 typedef struct pick {
     int64_t *ids;
+    unsigned char *mine;
     size_t n, cap;
 } pick;
 
-static int pick_add(pick *p, int64_t id)
+static int pick_add(pick *p, int64_t id, int mine)
 {
     if (p->n == p->cap) {
         size_t nc = p->cap ? p->cap * 2 : 1024;
@@ -50,8 +51,13 @@ static int pick_add(pick *p, int64_t id)
         if (!v)
             return RCM_ENOMEM;
         p->ids = v;
+        unsigned char *m = realloc(p->mine, nc);
+        if (!m)
+            return RCM_ENOMEM;
+        p->mine = m;
         p->cap = nc;
     }
+    p->mine[p->n] = (unsigned char)(mine != 0);
     p->ids[p->n++] = id;
     return 0;
 }
@@ -103,16 +109,17 @@ static int read_ready(rcm_cycle *cy, int64_t payer, const char *kind, pick *out,
 {
     sqlite3_stmt *s = NULL;
     int rc = store_prepare(cy->st, &s,
-                           "SELECT claim_id FROM claim WHERE status = 'ready' AND payer_id = ? AND kind = ?"
-                           " ORDER BY claim_id",
+                           "SELECT claim_id, COALESCE(coded_by = ?, 0) FROM claim"
+                           " WHERE status = 'ready' AND payer_id = ? AND kind = ? ORDER BY claim_id",
                            err);
     if (rc < 0)
         return rc;
-    sqlite3_bind_int64(s, 1, payer);
-    sqlite3_bind_text(s, 2, kind, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 1, cy->user, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 2, payer);
+    sqlite3_bind_text(s, 3, kind, -1, SQLITE_STATIC);
     int step;
     while ((step = sqlite3_step(s)) == SQLITE_ROW)
-        if (pick_add(out, sqlite3_column_int64(s, 0)) < 0) {
+        if (pick_add(out, sqlite3_column_int64(s, 0), sqlite3_column_int(s, 1)) < 0) {
             rc = rcm_error_set(err, RCM_ENOMEM, "out of memory");
             break;
         }
@@ -197,7 +204,7 @@ static int hold_refused(rcm_cycle *cy, const refused *r, rcm_error *err)
                      .amount_cents = charge, .due = RCM_DATE_NONE, .summary = r->why };
     if ((rc = cycle_work_add(cy, &w, NULL, err)) < 0)
         return rc;
-    return cycle_audit(cy, "hold", "claim", r->claim_id, "not writable as 837", err);
+    return cycle_audit(cy, "hold", "claim", r->claim_id, "status ready -> held: not writable as 837", err);
 }
 
 static int insert_batch(rcm_cycle *cy, int64_t practice, int64_t payer, const char *kind, int64_t file_id,
@@ -334,6 +341,28 @@ static int write_claims(rcm_cycle *cy, const pick *p, const rcm_x12_write_opts *
     return rc;
 }
 
+/*
+ * Separation of duties: the claims going into the batch (picked, not
+ * refused by the writer) that the submitting user coded. One conflict
+ * refuses the whole submission (the caller rolls back); a live exception
+ * lets each through with an event.
+ */
+static int check_duties(rcm_cycle *cy, const pick *p, const refused *ref, size_t n_ref, rcm_error *err)
+{
+    size_t r = 0;
+    for (size_t i = 0; i < p->n; i++) {
+        /* ref is in claim id order, as the picks are */
+        while (r < n_ref && ref[r].claim_id < p->ids[i])
+            r++;
+        if (!p->mine[i] || (r < n_ref && ref[r].claim_id == p->ids[i]))
+            continue;
+        int rc = cycle_sod(cy, p->ids[i], "submit", err);
+        if (rc < 0)
+            return rc;
+    }
+    return 0;
+}
+
 /* After a failure that follows the rename: the file goes, and the message says so. */
 static void remove_file(const char *path, rcm_error *err)
 {
@@ -366,6 +395,9 @@ int rcm_submit(rcm_cycle *cy, const char *payer, char kind, const char *out_path
                rcm_error *err)
 {
     memset(out, 0, sizeof(*out));
+    int rc = cycle_require(cy, RCM_PERM_SUBMIT, err);
+    if (rc < 0)
+        return rc;
     if (kind != 'P' && kind != 'I')
         return rcm_error_set(err, RCM_EINVAL, "claim kind '%c': P (837P) or I (837I)", kind ? kind : '?');
     if (!payer || !*payer)
@@ -378,7 +410,7 @@ int rcm_submit(rcm_cycle *cy, const char *payer, char kind, const char *out_path
     snprintf(out->kind, sizeof(out->kind), "837%c", kind);
 
     int64_t practice = 0, payer_id = 0, ready = 0;
-    int rc = cycle_practice(cy, &practice, err);
+    rc = cycle_practice(cy, &practice, err);
     if (rc < 0 || (rc = lookup_payer(cy, practice, payer, &payer_id, err)) < 0 ||
         (rc = count_ready(cy, payer_id, kind_s, &ready, err)) < 0)
         return rc;
@@ -418,7 +450,8 @@ int rcm_submit(rcm_cycle *cy, const char *payer, char kind, const char *out_path
     if ((rc = rcm_store_begin(cy->st, err)) < 0)
         goto done;
     if ((rc = envelope_ids(cy, practice, &o, err)) < 0 || (rc = read_ready(cy, payer_id, kind_s, &p, err)) < 0 ||
-        (rc = write_claims(cy, &p, &o, &body, &ref, &n_ref, &rep, err)) < 0)
+        (rc = write_claims(cy, &p, &o, &body, &ref, &n_ref, &rep, err)) < 0 ||
+        (rc = check_duties(cy, &p, ref, n_ref, err)) < 0)
         goto fail;
     for (size_t i = 0; i < n_ref; i++)
         if ((rc = hold_refused(cy, &ref[i], err)) < 0)
@@ -445,7 +478,8 @@ int rcm_submit(rcm_cycle *cy, const char *payer, char kind, const char *out_path
         (rc = mark_submitted(cy, payer_id, kind_s, rep.batch_id, rep.claims, err)) < 0)
         goto fail;
     char detail[160];
-    snprintf(detail, sizeof(detail), "%s payer %s claims %ld isa %lld gs %lld file %lld held %zu", out->kind, payer,
+    snprintf(detail, sizeof(detail), "%s payer %s claims %ld ready -> submitted isa %lld gs %lld file %lld held %zu",
+             out->kind, payer,
              rep.claims, (long long)isa, (long long)gs, (long long)file_id, n_ref);
     if ((rc = cycle_audit(cy, "submit", "batch", rep.batch_id, detail, err)) < 0)
         goto fail;
@@ -460,8 +494,10 @@ fail:
     rcm_store_rollback(cy->st);
     if (written)
         remove_file(out_path, err);
+    cycle_flush_denial(cy);
 done:
     free(p.ids);
+    free(p.mine);
     free(ref);
     rcm_buf_release(&body);
     return rc;
@@ -471,9 +507,12 @@ int rcm_batch_list(rcm_cycle *cy, rcm_batch **out, size_t *n, rcm_error *err)
 {
     *out = NULL;
     *n = 0;
+    int rc = cycle_require(cy, RCM_PERM_CLAIMS_READ, err);
+    if (rc < 0)
+        return rc;
     sqlite3_stmt *s = NULL;
     /* 277CA verdicts: the last one per claim (its highest ack id) */
-    int rc = store_prepare(cy->st, &s,
+    rc = store_prepare(cy->st, &s,
                            "SELECT b.batch_id, p.code, b.kind, b.isa_control, b.gs_control, b.claims, b.charge_cents,"
                            " b.created_at, b.created_by, COALESCE(f.name, ''),"
                            " (SELECT count(*) FROM ack a WHERE a.batch_id = b.batch_id AND a.claim_id IS NULL"
@@ -535,8 +574,11 @@ int rcm_batch_list(rcm_cycle *cy, rcm_batch **out, size_t *n, rcm_error *err)
 int rcm_submit_control(rcm_cycle *cy, const char *counter, int64_t *out, rcm_error *err)
 {
     *out = 0;
+    int rc = cycle_require(cy, RCM_PERM_CLAIMS_READ, err);
+    if (rc < 0)
+        return rc;
     sqlite3_stmt *s = NULL;
-    int rc = store_prepare(cy->st, &s, "SELECT value FROM control_counter WHERE name = ?", err);
+    rc = store_prepare(cy->st, &s, "SELECT value FROM control_counter WHERE name = ?", err);
     if (rc < 0)
         return rc;
     sqlite3_bind_text(s, 1, counter, -1, SQLITE_STATIC);
