@@ -1,34 +1,39 @@
 /*
  * Opening the revenue cycle for a command: the store (--db, $RCM_DB,
- * ./rcm.db), the acting user (--user, else $RCM_USER, else the login name),
- * and the clock (--today DATE or $RCM_TODAY sets the business date and puts
- * now at noon UTC of that day, so runs repeat exactly; $RCM_NOW, seconds
- * since 1970, sets now alone).
+ * ./rcm.db), the session (the token in $RCM_TOKEN, else the one 'rcm login'
+ * left in the token file: $RCM_TOKEN_FILE, else $XDG_CONFIG_HOME/rcm/token,
+ * else ~/.config/rcm/token), and the clock (--today DATE or $RCM_TODAY sets
+ * the business date and puts now at noon UTC of that day, so runs repeat
+ * exactly; $RCM_NOW, seconds since 1970, sets now alone). Sessions are
+ * checked against the real clock whatever the business date.
  *
  * Every cycle command takes the common options below; cli_cycle_option()
  * consumes them inside the command's own getopt loop.
+ *
+ * Also here: the token file itself (read, written, removed) and reading a
+ * password, for rcm login, passwd, user and init.
  */
 #ifndef RCM_CLI_CYCLE_H
 #define RCM_CLI_CYCLE_H
 
 #include <getopt.h>
+#include <limits.h>
+#include <stdint.h>
 #include "rcm/cycle.h"
 #include "rcm/store.h"
+#include "rcm/auth.h"
 
 typedef struct cli_cycle_opts {
     const char *db;
-    const char *user;
     const char *today;
 } cli_cycle_opts;
 
 /* getopt_long values of the common options; add CLI_CYCLE_LONGOPTS to the command's table. */
-enum { CLI_OPT_DB = 0x1000, CLI_OPT_USER, CLI_OPT_TODAY };
+enum { CLI_OPT_DB = 0x1000, CLI_OPT_TODAY };
 #define CLI_CYCLE_LONGOPTS                                                                                   \
-    { "db", required_argument, NULL, CLI_OPT_DB }, { "user", required_argument, NULL, CLI_OPT_USER },        \
-        { "today", required_argument, NULL, CLI_OPT_TODAY }
+    { "db", required_argument, NULL, CLI_OPT_DB }, { "today", required_argument, NULL, CLI_OPT_TODAY }
 #define CLI_CYCLE_HELP                                                                                       \
     "  --db PATH     the store (default: $RCM_DB, else ./rcm.db)\n"                                          \
-    "  --user NAME   who acts (default: $RCM_USER, else the login name)\n"                                   \
     "  --today DATE  the business date, YYYY-MM-DD (default: $RCM_TODAY, else today)\n"
 
 /*
@@ -43,11 +48,73 @@ int cli_cycle_args(int argc, char **argv, const char *usage, int allow_json, cli
 int cli_cycle_option(cli_cycle_opts *o, int opt, const char *arg);
 
 /*
- * Opens the store and the cycle. Prints "rcm: ..." and returns
- * EXIT_UNREADABLE on failure; 0 with *st and *cy set (free with
- * cli_cycle_close).
+ * Opens the store and the cycle as the session's user. Prints "rcm: ..."
+ * and returns EXIT_UNREADABLE on failure (no session, an ended one, a token
+ * file of another store or one others can read); 0 with *st and *cy set
+ * (free with cli_cycle_close).
  */
 int cli_cycle_open(rcm_store **st, rcm_cycle **cy, const cli_cycle_opts *o);
 void cli_cycle_close(rcm_store *st, rcm_cycle *cy);
+
+/* The token file's path into out (-1 when neither $RCM_TOKEN_FILE nor a home is known). */
+int cli_token_path(char *out, size_t n);
+
+/* "cli HOST pid N": where a command runs, for the audit events. */
+void cli_origin(char *out, size_t n);
+
+/* The session a command acts in, as found. */
+typedef struct cli_session {
+    char token[RCM_TOKEN_LEN + 2];  /* '' when none; longer than a token is cut (and then refused) */
+    int from_file;                  /* 1: the token file; 0: $RCM_TOKEN */
+    char path[PATH_MAX];            /* the token file ('' when no home is known) */
+    char store[PATH_MAX];           /* the store the token file names ('' from $RCM_TOKEN) */
+    int64_t expires;                /* the token file's latest end of the session (0: not known) */
+} cli_session;
+
+/*
+ * Finds the session: $RCM_TOKEN, else the token file. Returns 1 found, 0
+ * none, or -1 (message printed) when the token file is a symbolic link, not
+ * the user's, readable by others, or unreadable.
+ */
+int cli_session_find(cli_session *s);
+
+/* The same from the token file alone, whatever $RCM_TOKEN says. */
+int cli_session_file(cli_session *s);
+
+/*
+ * Checks that the token file at path may be written: not a symbolic link,
+ * the user's, not readable by others. 0, or EXIT_UNREADABLE (printed).
+ */
+int cli_session_check(const char *path);
+
+/*
+ * Writes the token file at path (the token, the store's absolute path and
+ * the session's latest end): missing folders are made 0700, the file 0600,
+ * replaced whole by a rename. 0, or EXIT_UNREADABLE (printed).
+ */
+int cli_session_save(const char *path, const char *token, const char *store, int64_t expires);
+
+/* Removes the token file (a missing one is fine). 0, or EXIT_UNREADABLE (printed). */
+int cli_session_remove(const char *path);
+
+/* The absolute path of the store file into out (the path as given when it cannot be resolved). */
+void cli_store_abspath(const char *path, char *out, size_t n);
+
+/* The name a login defaults to: $RCM_LOGIN, else the OS login name. */
+const char *cli_login_name(void);
+
+/*
+ * Reads a password into out (n bytes, at least RCM_PASSWORD_MAX + 2): with
+ * from_stdin one line of standard input, else from the terminal without
+ * echo after prompt, asked twice when confirm. 0, or EXIT_UNREADABLE
+ * (printed: no terminal, end of input, too long, the two differ).
+ */
+int cli_password(char *out, size_t n, const char *prompt, int confirm, int from_stdin);
+
+/* Wipes a password or token buffer. */
+void cli_wipe(void *p, size_t n);
+
+/* t (seconds since 1970) as "YYYY-MM-DD HH:MM UTC". */
+void cli_time_fmt(int64_t t, char *out, size_t n);
 
 #endif

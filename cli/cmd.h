@@ -45,6 +45,15 @@ int cmd_denial(int argc, char **argv);   /* cmd_denial.c */
 int cmd_coding(int argc, char **argv);   /* cmd_coding.c */
 int cmd_claims(int argc, char **argv);   /* cmd_claims.c */
 int cmd_coverage(int argc, char **argv); /* cmd_coverage.c */
+int cmd_audit(int argc, char **argv);    /* cmd_audit.c */
+int cmd_access(int argc, char **argv);   /* cmd_access.c */
+int cmd_login(int argc, char **argv);    /* cmd_login.c */
+int cmd_logout(int argc, char **argv);   /* cmd_login.c */
+int cmd_whoami(int argc, char **argv);   /* cmd_login.c */
+int cmd_passwd(int argc, char **argv);   /* cmd_login.c */
+int cmd_user(int argc, char **argv);     /* cmd_user.c */
+int cmd_settings(int argc, char **argv); /* cmd_user.c */
+int cmd_sod(int argc, char **argv);      /* cmd_user.c */
 
 /* x12 subcommands */
 int cmd_x12_check(int argc, char **argv);

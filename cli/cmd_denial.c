@@ -5,11 +5,15 @@
  *   rcm denial correct CLAIM --dx CODE[,CODE...] --line CODE:MODS:UNITS:PTRS:REV ...
  *   rcm denial rebill CLAIM [--note TEXT]
  *   rcm denial writeoff ID --reason TEXT
+ *   rcm denial pending [--all] [--json]
+ *   rcm denial approve REQUEST [--note TEXT]
+ *   rcm denial reject REQUEST --note TEXT
  *   rcm denial appeal ID [--note TEXT]
  *   rcm denial appeal-close APPEAL won|lost|withdrawn
  *
- * Exit 0 done, 1 refused (the denial's or claim's state, or coder-routed
- * errors left in a correction), 2 bad arguments or an error.
+ * Exit 0 done, 1 refused (the denial's or claim's state, coder-routed
+ * errors left in a correction, a permission, separation of duties, or a
+ * write-off request's state), 2 bad arguments or an error.
  */
 #include <getopt.h>
 #include <stdlib.h>
@@ -26,14 +30,20 @@ static int denial_rebill(int argc, char **argv);
 static int denial_writeoff(int argc, char **argv);
 static int denial_appeal(int argc, char **argv);
 static int denial_appeal_close(int argc, char **argv);
+static int denial_pending(int argc, char **argv);
+static int denial_approve(int argc, char **argv);
+static int denial_reject(int argc, char **argv);
 
 static const cmd denial_cmds[] = {
     { "appeal", denial_appeal, "file an appeal of a denial (its deadline from the payer's appeal days)" },
     { "appeal-close", denial_appeal_close, "record an appeal's outcome: won, lost or withdrawn" },
+    { "approve", denial_approve, "approve another person's write-off request: it posts" },
     { "correct", denial_correct, "the coder's corrected codes: a replacement claim (frequency 7, REF*F8)" },
     { "list", denial_list, "denials by route and status, with their appeal deadlines" },
+    { "pending", denial_pending, "write-off requests waiting for a second person's approval" },
     { "rebill", denial_rebill, "a replacement claim with the same codes after a billing fix" },
-    { "writeoff", denial_writeoff, "write a denied amount off (a reason is required)" },
+    { "reject", denial_reject, "reject a write-off request (a note is required): nothing posts" },
+    { "writeoff", denial_writeoff, "write a denied amount off (a reason is required; large ones wait for approval)" },
 };
 
 int cmd_denial(int argc, char **argv)
@@ -341,6 +351,8 @@ static int denial_rebill(int argc, char **argv)
 static const char writeoff_usage[] =
     "usage: rcm denial writeoff ID --reason TEXT [options]\n"
     "Writes the denied amount off the payer's balance (ID: the denial's id in 'rcm denial list').\n"
+    "An amount above the writeoff-approval setting (100.00 unless an admin changed it) posts\n"
+    "nothing yet: it waits for a second person (rcm denial pending, approve, reject).\n"
     "  --reason TEXT  why (required; kept in the ledger and the audit trail)\n" CLI_CYCLE_HELP;
 
 static int denial_writeoff(int argc, char **argv)
@@ -377,13 +389,197 @@ static int denial_writeoff(int argc, char **argv)
         return rc;
     rcm_error err;
     memset(&err, 0, sizeof(err));
-    if (rcm_denial_writeoff(cy, id, reason, &err) < 0)
+    rcm_writeoff_result res;
+    char amount[32];
+    if (rcm_denial_writeoff(cy, id, reason, &res, &err) < 0) {
         rc = fail(&err);
-    else
+    } else if (res.request_id) {
+        rcm_cents_fmt(amount, res.amount_cents);
+        printf("write-off of $%s waits for a second person's approval (request %lld)\n", amount,
+               (long long)res.request_id);
+    } else {
         printf("denial %lld written off\n", (long long)id);
+    }
     cli_cycle_close(st, cy);
     return rc;
 }
+
+/* ---- write-off requests ---- */
+
+static const char pending_usage[] =
+    "usage: rcm denial pending [--all] [--json] [options]\n"
+    "The write-off requests waiting for a second person's approval, oldest first\n"
+    "(--all: every request, decided or not).\n"
+    "  --all         approved and rejected requests too\n"
+    "  --json        a JSON array\n" CLI_CYCLE_HELP;
+
+static json_t *request_json(const rcm_writeoff_request *r)
+{
+    char amount[32], at[32], decided[32] = "", adj[16];
+    rcm_cents_fmt(amount, r->amount_cents);
+    snprintf(adj, sizeof(adj), "%s-%s", r->group, r->carc);
+    cli_time_fmt(r->requested_at, at, sizeof(at));
+    if (r->decided_at)
+        cli_time_fmt(r->decided_at, decided, sizeof(decided));
+    return json_pack("{s:I, s:I, s:s, s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "request",
+                     (json_int_t)r->request_id, "denial", (json_int_t)r->denial_id, "claim", r->claim_no, "line",
+                     (json_int_t)r->line_no, "adj", adj, "amount", amount, "status", r->status, "requested_by",
+                     r->requested_by, "requested_at", at, "reason", r->reason, "decided_by", r->decided_by,
+                     "decided_at", decided, "note", r->note);
+}
+
+static int denial_pending(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        { "all", no_argument, NULL, 'a' }, { "json", no_argument, NULL, 'j' },
+        { "help", no_argument, NULL, 'h' }, CLI_CYCLE_LONGOPTS,
+        { NULL, 0, NULL, 0 },
+    };
+    cli_cycle_opts co = { 0 };
+    int all = 0, as_json = 0, o;
+    optind = 1;
+    while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        if (cli_cycle_option(&co, o, optarg))
+            continue;
+        switch (o) {
+        case 'a': all = 1; break;
+        case 'j': as_json = 1; break;
+        case 'h': return usage(pending_usage, EXIT_CLEAN);
+        default: return usage(pending_usage, EXIT_UNREADABLE);
+        }
+    }
+    if (optind != argc)
+        return usage(pending_usage, EXIT_UNREADABLE);
+    rcm_store *st = NULL;
+    rcm_cycle *cy = NULL;
+    int rc = cli_cycle_open(&st, &cy, &co);
+    if (rc)
+        return rc;
+    rcm_error err;
+    memset(&err, 0, sizeof(err));
+    rcm_writeoff_request *v = NULL;
+    size_t n = 0;
+    if (rcm_writeoff_list(cy, all ? NULL : "pending", &v, &n, &err) < 0) {
+        rc = fail(&err);
+        goto done;
+    }
+    if (as_json) {
+        json_t *arr = json_array();
+        for (size_t i = 0; arr && i < n; i++)
+            json_array_append_new(arr, request_json(&v[i]));
+        char *s = arr ? json_dumps(arr, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
+        if (s)
+            printf("%s\n", s);
+        else
+            rc = EXIT_UNREADABLE;
+        free(s);
+        json_decref(arr);
+        goto done;
+    }
+    printf("%-7s %-6s %-12s %4s %-7s %10s %-9s %-12s %-12s %s\n", "request", "denial", "claim", "line", "adj",
+           "amount", "status", "requested_by", "decided_by", "reason");
+    int64_t total = 0;
+    for (size_t i = 0; i < n; i++) {
+        const rcm_writeoff_request *r = &v[i];
+        char amount[32], adj[16];
+        rcm_cents_fmt(amount, r->amount_cents);
+        snprintf(adj, sizeof(adj), "%s-%s", r->group, r->carc);
+        printf("%-7lld %-6lld %-12s %4u %-7s %10s %-9s %-12s %-12s %s\n", (long long)r->request_id,
+               (long long)r->denial_id, r->claim_no, (unsigned)r->line_no, adj, amount, r->status, r->requested_by,
+               r->decided_by[0] ? r->decided_by : "-", r->reason);
+        total += r->amount_cents;
+    }
+    char t[32];
+    rcm_cents_fmt(t, total);
+    printf("%zu request%s, %s\n", n, n == 1 ? "" : "s", t);
+done:
+    free(v);
+    cli_cycle_close(st, cy);
+    return rc;
+}
+
+static const char approve_usage[] =
+    "usage: rcm denial approve REQUEST [--note TEXT] [options]\n"
+    "Approves another person's write-off request (REQUEST: its number in 'rcm denial pending'):\n"
+    "the write-off posts with the requester's reason. Refused to the requester and to whoever\n"
+    "coded the claim.\n"
+    "  --note TEXT   why (kept in the audit trail)\n" CLI_CYCLE_HELP;
+
+static const char reject_usage[] =
+    "usage: rcm denial reject REQUEST --note TEXT [options]\n"
+    "Rejects a write-off request: nothing posts and the denial stays open to work.\n"
+    "  --note TEXT   why (required; kept in the audit trail)\n" CLI_CYCLE_HELP;
+
+/* The pending request numbered id ('' claim_no when there is none or it cannot be read). */
+static void request_of(rcm_cycle *cy, int64_t id, rcm_writeoff_request *out)
+{
+    memset(out, 0, sizeof(*out));
+    rcm_error err;
+    memset(&err, 0, sizeof(err));
+    rcm_writeoff_request *v = NULL;
+    size_t n = 0;
+    if (rcm_writeoff_list(cy, "pending", &v, &n, &err) == 0)
+        for (size_t i = 0; i < n; i++)
+            if (v[i].request_id == id)
+                *out = v[i];
+    free(v);
+}
+
+/* approve (1) or reject (0) a request. */
+static int decide(int argc, char **argv, int approve)
+{
+    static const struct option opts[] = {
+        { "note", required_argument, NULL, 'n' }, { "help", no_argument, NULL, 'h' },
+        CLI_CYCLE_LONGOPTS,                       { NULL, 0, NULL, 0 },
+    };
+    const char *text = approve ? approve_usage : reject_usage;
+    cli_cycle_opts co = { 0 };
+    const char *note = NULL;
+    int o, rc;
+    optind = 1;
+    while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        if (cli_cycle_option(&co, o, optarg))
+            continue;
+        switch (o) {
+        case 'n': note = optarg; break;
+        case 'h': return usage(text, EXIT_CLEAN);
+        default: return usage(text, EXIT_UNREADABLE);
+        }
+    }
+    if (optind != argc - 1)
+        return usage(text, EXIT_UNREADABLE);
+    int64_t id = 0;
+    if ((rc = parse_id(&id, "write-off request", argv[optind])) != 0)
+        return rc;
+    if (!approve && (!note || !*note)) {
+        fputs("rcm: denial reject: --note is required\n", stderr);
+        return EXIT_UNREADABLE;
+    }
+    rcm_store *st = NULL;
+    rcm_cycle *cy = NULL;
+    if ((rc = cli_cycle_open(&st, &cy, &co)) != 0)
+        return rc;
+    rcm_error err;
+    memset(&err, 0, sizeof(err));
+    rcm_writeoff_request r;
+    request_of(cy, id, &r);
+    if ((approve ? rcm_writeoff_approve(cy, id, note, &err) : rcm_writeoff_reject(cy, id, note, &err)) < 0) {
+        rc = fail(&err);
+    } else if (r.claim_no[0]) {
+        char amount[32];
+        rcm_cents_fmt(amount, r.amount_cents);
+        printf("write-off request %lld %s: $%s of denial %lld on claim %s %s\n", (long long)id,
+               approve ? "approved" : "rejected", amount, (long long)r.denial_id, r.claim_no,
+               approve ? "written off" : "stays open");
+    } else {
+        printf("write-off request %lld %s\n", (long long)id, approve ? "approved" : "rejected");
+    }
+    cli_cycle_close(st, cy);
+    return rc;
+}
+
+static int denial_approve(int argc, char **argv) { return decide(argc, argv, 1); }
+static int denial_reject(int argc, char **argv) { return decide(argc, argv, 0); }
 
 /* ---- appeals ---- */
 
