@@ -9,7 +9,8 @@ Files written (all committed; `rcm demo` reads them):
     data/demo/practice.json     the practice, its providers and payers, fees and contracts
     data/demo/encounters.jsonl  June 2022 encounters as the EHR sends them, with planted coding errors
     data/demo/coder.json        what the demo's coder and biller decide (corrections, overrides,
-                                corrected codes for denied claims, write-offs and appeals)
+                                corrected codes for denied claims, write-offs and appeals) and
+                                the names of the demo's users
     data/demo/paysim.conf       the payer simulator's configuration (docs/paysim.md)
 
 Everything is synthetic: names, addresses, member ids and NPIs are made up (NPIs carry a valid
@@ -839,10 +840,12 @@ def plant(g, encs):
                         "on the claim", "coder points it at the hyperlipidemia"))
         fix(e, "MN-002: the lipid panel was ordered for the documented hyperlipidemia: pointer corrected")
 
-    # --- no codes from the EHR: the coder codes from the documentation ---
+    # --- no codes from the EHR: the office lead codes from the documentation ---
     for e in pick(lambda e: not e.tags & {"hyal", "em_inj"}, 10, "uncoded"):
         e.has_proposed = False
-        planted.append((e, "uncoded", "-", "no codes proposed by the EHR", "coder codes from the documentation"))
+        planted.append((e, "uncoded", "-", "no codes proposed by the EHR",
+                        "the office lead (coder and biller roles) codes from the documentation, and may not "
+                        "submit the claim"))
         fix(e, "no codes from the EHR: coded from the documentation")
 
     # --- slip through to the payer (coder.json "denials" and "biller") ---
@@ -1139,7 +1142,8 @@ def main():
         os.path.join(OUT, "encounters.jsonl"): "".join(encounter_json(e) for e in encs),
         os.path.join(OUT, "coder.json"): json.dumps({
             "comment": "the demo coder's and biller's decisions (docs/demo.md); written by scripts/gen-demo.py",
-            "coder": "coder.kim", "biller": "biller.ray", "poster": "poster.lee",
+            "coder": "coder.kim", "biller": "biller.ray", "poster": "poster.lee", "lead": "lead.sam",
+            "auditor": "auditor.ana",
             "coding": coder_fix, "overrides": overrides, "denials": denial_fix, "biller_actions": biller},
             indent=1) + "\n",
         os.path.join(OUT, "paysim.conf"): paysim_conf(g, encs, ended),
