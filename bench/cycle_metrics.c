@@ -34,12 +34,14 @@
  * counts a loaded machine too), the target's verdict, and one
  * "stage=cycle_metrics ..." key=value line per query (bench.h style).
  * With -d DIR the store is kept in DIR/metrics.db and reused by a later run
- * asking for the same CLAIMS and SEED.
+ * asking for the same CLAIMS and SEED. The reports run as bench.biller (a
+ * biller: bench_cycle.h), added to the store with its admin when missing.
  */
 #include <getopt.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include "bench.h"
+#include "bench_cycle.h"
 #include "synth.h"
 #include "rcm/rcm.h"
 #include "rcm/ar.h"
@@ -794,11 +796,10 @@ int main(int argc, char **argv)
     }
     printf("store: %.1f MB\n", (double)bench_file_size(store) / 1e6);
     rcm_store *st = NULL;
-    rcm_cycle *cy = NULL;
     rcm_error err = { 0 };
-    if (rcm_store_open(&st, store, 0, &err) < 0 || rcm_cycle_new(&cy, st, "biller", &err) < 0)
+    if (rcm_store_open(&st, store, 0, &err) < 0)
         die("opening the store", &err);
-    rcm_cycle_set_now(cy, NOW);
+    rcm_cycle *cy = bench_cycle(st, "bench.biller", RCM_ROLE_BILLER, NOW);
     int status = 0;
     sqlite3 *db = store_db(st);
     /* a store without the summary (before migration 8, or with it dropped): every report folds the whole ledger */

@@ -19,13 +19,20 @@
  * "stage=cycle_post ..." key=value line (bench.h). The ledger must then
  * reconcile (rcm_ledger_check), else the exit status is 1.
  *
+ * The posting runs as bench.poster (a biller; bench_cycle.h), added to the
+ * store with its admin; the claims were coded by "coder", so separation of
+ * duties lets the poster post them.
+ *
  * -m writes the store (DIR/store.db) and the 835s (DIR/pay.835, and
  * DIR/pay-a.835 and DIR/pay-b.835 holding the odd and the even claims under
- * other trace numbers) and exits: tests/crash/run.sh posts them.
+ * other trace numbers), logs bench.poster in with the token in DIR/token
+ * (mode 0600), and exits: tests/crash/run.sh posts them with that token.
  */
+#include <fcntl.h>
 #include <getopt.h>
 #include <unistd.h>
 #include "bench.h"
+#include "bench_cycle.h"
 #include "rcm/rcm.h"
 #include "rcm/post.h"
 #include "../lib/store/store_internal.h"
@@ -34,6 +41,7 @@
 #define NOW INT64_C(1656676800)   /* 2022-07-01 12:00 UTC */
 #define TARGET_S 2.0
 #define SETS 10
+#define POSTER "bench.poster"
 
 static void die(const char *what, const rcm_error *err)
 {
@@ -194,7 +202,26 @@ static void make_store(const char *path, long claims)
     sqlite3_finalize(line);
     sqlite3_finalize(led);
     exec(db, "COMMIT");
+    bench_user(st, POSTER, RCM_ROLE_BILLER);
     rcm_store_close(st);
+}
+
+/* A session for the poster in the store at path, its token written to DIR/token (0600). */
+static void write_token(const char *dir, const char *path)
+{
+    rcm_store *st = NULL;
+    rcm_error err = { 0 };
+    if (rcm_store_open(&st, path, 0, &err) < 0)
+        die("opening the store", &err);
+    char token[RCM_TOKEN_LEN + 1], file[512];
+    bench_login(st, POSTER, token);
+    rcm_store_close(st);
+    snprintf(file, sizeof(file), "%s/token", dir);
+    int fd = open(file, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    if (fd < 0 || write(fd, token, RCM_TOKEN_LEN) != RCM_TOKEN_LEN || write(fd, "\n", 1) != 1 || close(fd) != 0) {
+        perror(file);
+        exit(1);
+    }
 }
 
 /* ---- the 835 ---- */
@@ -444,7 +471,8 @@ int main(int argc, char **argv)
         file_spec odd = { "ODD-", 1, 0 }, even = { "EVEN-", 2, 0 };
         write_835(a, claims, &odd, NULL);
         write_835(b, claims, &even, NULL);
-        printf("cycle_post: %s (%ld claims), %s, %s, %s\n", store, claims, pay, a, b);
+        write_token(dir, store);
+        printf("cycle_post: %s (%ld claims), %s, %s, %s, %s/token\n", store, claims, pay, a, b, dir);
         return 0;
     }
     uint64_t bytes = bench_file_size(pay);
@@ -457,11 +485,10 @@ int main(int argc, char **argv)
         unlink(run_db);
         copy_file(store, run_db);
         rcm_store *st = NULL;
-        rcm_cycle *cy = NULL;
         rcm_error err = { 0 };
-        if (rcm_store_open(&st, run_db, 0, &err) < 0 || rcm_cycle_new(&cy, st, "poster", &err) < 0)
+        if (rcm_store_open(&st, run_db, 0, &err) < 0)
             die("opening the store", &err);
-        rcm_cycle_set_now(cy, NOW);
+        rcm_cycle *cy = bench_cycle_login(st, POSTER, NOW);
         bench_start(&bt);
         if (rcm_era_post(cy, pay, &rep, &err) < 0)
             die("posting", &err);

@@ -9,7 +9,9 @@
  * and signed off through the coding API (rcm_coding_get of the proposed
  * codes, rcm_coding_assign, rcm_coding_signoff) inside one outer
  * transaction (each call's own transaction becomes a savepoint: the setup
- * does not pay a disk sync per call).
+ * does not pay a disk sync per call). Each step runs as a user holding its
+ * role (bench_cycle.h): the practice file as the admin, the encounters as
+ * bench.biller, the codes as bench.coder; the timed steps as bench.biller.
  *
  * Encounters: one of 25,000 patients each (MRN-n), dates of service from
  * 2022-01-03 on, Medicare (MCR) as the only payer, two rendering
@@ -29,6 +31,7 @@
 #include <getopt.h>
 #include <unistd.h>
 #include "bench.h"
+#include "bench_cycle.h"
 #include "rcm/rcm.h"
 #include "rcm/encounter.h"
 #include "rcm/coding.h"
@@ -113,23 +116,28 @@ static void encounter(FILE *f, long i)
     fprintf(f, "]}}\n");
 }
 
-static int open_store(const char *path, unsigned flags, rcm_store **st, rcm_cycle **cy)
+/* The people: the practice file is the admin's, the encounters and claims the biller's, the codes the coder's. */
+#define CODER "bench.coder"
+#define BILLER "bench.biller"
+
+static void open_store(const char *path, unsigned flags, rcm_store **st)
 {
     rcm_error err = { 0 };
-    if (rcm_store_open(st, path, flags, &err) < 0 || rcm_cycle_new(cy, *st, "bench", &err) < 0)
+    if (rcm_store_open(st, path, flags, &err) < 0)
         die(path, &err);
-    rcm_cycle_set_now(*cy, NOW);
-    return 0;
 }
 
 /* The signed-off store: practice, encounters, codes. Returns the encounters signed off. */
 static long setup(const char *dir, const char *db, long n)
 {
     rcm_store *st = NULL;
-    rcm_cycle *cy = NULL;
     rcm_error err = { 0 };
     char path[1100];
-    open_store(db, RCM_STORE_CREATE, &st, &cy);
+    open_store(db, RCM_STORE_CREATE, &st);
+    bench_user(st, CODER, RCM_ROLE_CODER);
+    rcm_cycle *admin = bench_cycle_login(st, BENCH_ADMIN, NOW);
+    rcm_cycle *biller = bench_cycle(st, BILLER, RCM_ROLE_BILLER, NOW);
+    rcm_cycle *cy = bench_cycle_login(st, CODER, NOW);
 
     snprintf(path, sizeof(path), "%s/practice.json", dir);
     FILE *f = fopen(path, "w");
@@ -138,7 +146,7 @@ static long setup(const char *dir, const char *db, long n)
         exit(1);
     }
     rcm_import_report rep;
-    if (rcm_practice_import(cy, path, &rep, &err) < 0)
+    if (rcm_practice_import(admin, path, &rep, &err) < 0)
         die("practice import", &err);
 
     double t0 = bench_now();
@@ -154,7 +162,7 @@ static long setup(const char *dir, const char *db, long n)
         exit(1);
     }
     double t1 = bench_now();
-    if (rcm_encounter_import(cy, path, &rep, &err) < 0)
+    if (rcm_encounter_import(biller, path, &rep, &err) < 0)
         die("encounter import", &err);
     double t2 = bench_now();
     printf("setup: %ld encounters written in %.2f s (%.1f MB), imported in %.2f s\n", n, t1 - t0,
@@ -191,6 +199,8 @@ static long setup(const char *dir, const char *db, long n)
     rcm_findings_release(&fs);
     free(q);
     rcm_cycle_free(cy);
+    rcm_cycle_free(biller);
+    rcm_cycle_free(admin);
     rcm_store_close(st);
     return signed_off;
 }
@@ -292,9 +302,9 @@ int main(int argc, char **argv)
             return 1;
         }
         rcm_store *st = NULL;
-        rcm_cycle *cy = NULL;
         rcm_error err = { 0 };
-        open_store(db, 0, &st, &cy);
+        open_store(db, 0, &st);
+        rcm_cycle *cy = bench_cycle_login(st, BILLER, NOW);
         double t0 = bench_now(), c0 = bench_cpu_now();
         if (rcm_claims_build(cy, &br, &err) < 0)
             die("claims build", &err);

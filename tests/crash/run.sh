@@ -3,7 +3,9 @@
 #
 # Needs BUILD/rcm and BUILD/bench/cycle_post (which writes the store and the
 # 835s: a few thousand submitted claims, an 835 paying them in ten sets, and
-# two more 835s paying the odd and the even claims under other traces).
+# two more 835s paying the odd and the even claims under other traces; and
+# logs its poster, a biller, in: every rcm command here uses that session's
+# token file).
 #
 # 1. Kill -9: several times, `rcm era post` of the large 835 is started and
 #    killed after a random delay (0 to 1.2 times what a whole posting takes);
@@ -31,10 +33,13 @@ done
 dir=$(mktemp -d "${TMPDIR:-/tmp}/rcm-crash.XXXXXX") || exit 1
 trap 'rm -rf "$dir"' EXIT
 trap 'exit 1' HUP INT PIPE TERM
-export RCM_TODAY=2022-07-20 RCM_USER=poster.crash
+export RCM_TODAY=2022-07-20
 fail=0
 
 "$gen" -m -c "$claims" -d "$dir" >/dev/null || { echo "crash: cycle_post -m failed" >&2; exit 1; }
+# the session is in the store, so every copy of it below holds it too
+export RCM_TOKEN_FILE="$dir/token"
+unset RCM_TOKEN
 
 # fresh NAME: a copy of the generated store as $dir/NAME
 fresh() {

@@ -81,15 +81,49 @@ void cyfx_open(cyfx *f)
     for (int i = 0; i < CYFX_SLOTS; i++)
         rcm_buf_init(&f->out[i], (size_t)1 << 24);
     cr_assert_eq(rcm_store_open(&f->st, f->db, RCM_STORE_CREATE, &f->err), 0, "%s", f->err.msg);
-    cr_assert_eq(rcm_cycle_new(&f->cy, f->st, CYFX_USER, &f->err), 0, "%s", f->err.msg);
-    rcm_cycle_set_now(f->cy, CYFX_NOW);
+    cr_assert_eq(rcm_auth_bootstrap(f->st, CYFX_ADMIN, CYFX_PASSWORD, "minimum", CYFX_NOW, &f->err), 0, "%s",
+                 f->err.msg);
+    f->admin = cyfx_login(f, CYFX_ADMIN);
+    cr_assert_eq(rcm_setting_set(f->admin, "multi-role", "on", &f->err), 0, "%s", f->err.msg);
+    cr_assert_eq(rcm_user_add(f->admin, CYFX_USER, RCM_ROLE_ALL, CYFX_PASSWORD, &f->err), 0, "%s", f->err.msg);
+    cr_assert_eq(rcm_sod_grant(f->admin, CYFX_USER, "the fixture's one person does every step", RCM_DATE_NONE, NULL,
+                               &f->err),
+                 0, "%s", f->err.msg);
+    f->cy = cyfx_login(f, CYFX_USER);
     int rc = cyfx_import_practice(f, cyfx_practice_json);
     cr_assert_eq(rc, 0, "practice: %s:%ld: %s", f->path, f->err.line, f->err.msg);
+}
+
+rcm_cycle *cyfx_login(cyfx *f, const char *name)
+{
+    char token[RCM_TOKEN_LEN + 1];
+    cr_assert_eq(rcm_auth_login(f->st, name, CYFX_PASSWORD, "test", CYFX_NOW, token, &f->err), 0, "login %s: %s",
+                 name, f->err.msg);
+    rcm_cycle *cy = NULL;
+    cr_assert_eq(rcm_cycle_open(&cy, f->st, token, "test", CYFX_NOW, &f->err), 0, "%s", f->err.msg);
+    return cy;
+}
+
+rcm_cycle *cyfx_user(cyfx *f, const char *name, unsigned roles, int sod)
+{
+    cr_assert_lt(f->nextra, sizeof(f->extra) / sizeof(f->extra[0]), "cyfx_user: too many users");
+    cr_assert_eq(rcm_user_add(f->admin, name, roles, CYFX_PASSWORD, &f->err), 0, "%s", f->err.msg);
+    if (sod)
+        cr_assert_eq(rcm_sod_grant(f->admin, name, "a test's small practice", RCM_DATE_NONE, NULL, &f->err), 0, "%s",
+                     f->err.msg);
+    rcm_cycle *cy = cyfx_login(f, name);
+    rcm_cycle_set_now(cy, rcm_cycle_now(f->cy));
+    rcm_cycle_set_today(cy, rcm_cycle_today(f->cy));
+    f->extra[f->nextra++] = cy;
+    return cy;
 }
 
 void cyfx_close(cyfx *f)
 {
     rcm_cycle_free(f->cy);
+    rcm_cycle_free(f->admin);
+    for (unsigned i = 0; i < f->nextra; i++)
+        rcm_cycle_free(f->extra[i]);
     rcm_store_close(f->st);
     for (int i = 0; i < CYFX_SLOTS; i++)
         rcm_buf_release(&f->out[i]);
@@ -361,7 +395,7 @@ const char *cyfx_text(cyfx *f, const char *sql)
 const char *cyfx_counts(cyfx *f)
 {
     static const char *const tables[] = { "practice", "provider", "payer", "fee", "contract_fee", "patient",
-                                          "coverage", "encounter", "audit_event" };
+                                          "coverage", "encounter", "audit_log" };
     rcm_buf *b = slot(f);
     for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++) {
         char sql[96];
@@ -374,7 +408,7 @@ const char *cyfx_counts(cyfx *f)
 cyfx_sum cyfx_digest(cyfx *f)
 {
     static const char *const tables[] = { "practice", "provider", "payer", "fee", "contract_fee", "patient",
-                                          "coverage", "encounter", "audit_event", "control_counter" };
+                                          "coverage", "encounter", "audit_log", "control_counter" };
     uint64_t sum = 0;   /* of the rows' hashes: the order rows come in does not matter */
     long rows = 0;
     for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++) {

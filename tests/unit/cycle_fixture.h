@@ -1,7 +1,9 @@
 /*
  * The revenue-cycle test fixture: a store in a temporary folder holding a
  * small practice (cyfx_practice_json), a cycle handle acting as user
- * "tester" on a fixed clock (CYFX_NOW: 2022-07-01 12:00 UTC), and helpers
+ * "tester" (every role, with a separation-of-duties exception, so the steps
+ * of the cycle can be run by one handle; tests of access control use
+ * cyfx_user) on a fixed clock (CYFX_NOW: 2022-07-01 12:00 UTC), and helpers
  * that write encounters as the EHR would send them (docs/encounter-json.md)
  * and import them.
  *
@@ -41,6 +43,8 @@
 #define CYFX_NPI1 "1679576722"         /* OKAFOR ADA, family medicine (the default provider) */
 #define CYFX_NPI2 "1245319599"         /* CHEN MARK, internal medicine */
 #define CYFX_USER "tester"
+#define CYFX_ADMIN "admin"
+#define CYFX_PASSWORD "correct horse battery"  /* every fixture user's password (hashed at the minimum cost) */
 
 #define CYFX_SLOTS 8
 
@@ -48,7 +52,10 @@ typedef struct cyfx {
     char dir[256];          /* the temporary folder */
     char db[300];           /* the store file in it */
     rcm_store *st;
-    rcm_cycle *cy;
+    rcm_cycle *cy;          /* "tester": every role, and a separation-of-duties exception */
+    rcm_cycle *admin;       /* "admin": the bootstrap admin */
+    rcm_cycle *extra[8];    /* handles made by cyfx_user, freed by cyfx_close */
+    unsigned nextra;
     rcm_error err;          /* the last failure of a helper returning an rc */
     rcm_import_report rep;  /* the report of the last import */
     char path[300];         /* the file the last cyfx_import wrote (kept for error sources) */
@@ -68,6 +75,17 @@ void cyfx_open(cyfx *f);
 
 /* Frees everything and removes the folder. A zeroed or closed fixture is fine. */
 void cyfx_close(cyfx *f);
+
+/*
+ * Adds a user with roles (RCM_ROLE_* mask; several are allowed: the fixture
+ * turns multi-role on), logs them in and returns their cycle handle on the
+ * fixture's clock (freed by cyfx_close). sod: 1 to grant them a
+ * separation-of-duties exception as well.
+ */
+rcm_cycle *cyfx_user(cyfx *f, const char *name, unsigned roles, int sod);
+
+/* Logs name in (CYFX_PASSWORD) and opens a handle on the fixture's clock; the caller frees it. */
+rcm_cycle *cyfx_login(cyfx *f, const char *name);
 
 /*
  * Writes text to a new file in the folder (f->path: enc-N.jsonl) and runs

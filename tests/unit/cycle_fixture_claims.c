@@ -162,3 +162,23 @@ int64_t cyfx_claim_of(cyfx *f, const char *ext_id)
     cr_assert_gt(id, 0, "encounter %s has no claim", ext_id);
     return id;
 }
+
+void cyfx_expect_denied(cyfx *f, rcm_cycle *cy, int rc, const char *perm, const char *what)
+{
+    const char *user = rcm_cycle_user(cy);
+    cr_expect_eq(rc, RCM_EDENIED, "%s as %s: rc %d (%s)", what, user, rc, f->err.msg);
+    char want[160];
+    snprintf(want, sizeof(want), "user '%s' (", user);
+    cr_expect(strncmp(f->err.msg, want, strlen(want)) == 0 && strstr(f->err.msg, " may not "), "%s as %s: '%s'",
+              what, user, f->err.msg);
+    snprintf(want, sizeof(want), "%s denied denied  0 0 0 permission %s (needs ", user, perm);
+    const char *last = cyfx_last_event(f);
+    cr_expect(strncmp(last, want, strlen(want)) == 0, "%s as %s: the newest event is '%s'", what, user, last);
+}
+
+const char *cyfx_last_event(cyfx *f)
+{
+    return cyfx_text(f, "SELECT user_name || ' ' || action || ' ' || outcome || ' ' || entity || ' ' || entity_id"
+                        " || ' ' || patient_id || ' ' || claim_id || ' ' || detail FROM audit_log"
+                        " ORDER BY seq DESC LIMIT 1");
+}

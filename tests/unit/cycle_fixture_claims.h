@@ -50,4 +50,18 @@ int64_t cyfx_claim_of(cyfx *f, const char *ext_id);
 /* How many findings of rule are in list (0 when none). */
 size_t cyfx_fired(const rcm_findings *list, const char *rule);
 
+/*
+ * Expects a step just called on cy (with f->err) to have been refused for
+ * want of permission perm ("claims.build"): rc RCM_EDENIED, a message
+ * naming the user, and as the newest audit event the user's "denied" event
+ * (outcome denied) naming perm. what names the case in failures.
+ */
+void cyfx_expect_denied(cyfx *f, rcm_cycle *cy, int rc, const char *perm, const char *what);
+
+/*
+ * The newest audit event as "user action outcome entity entity_id
+ * patient_id claim_id detail", in f's slots like cyfx_text.
+ */
+const char *cyfx_last_event(cyfx *f);
+
 #endif

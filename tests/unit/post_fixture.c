@@ -154,7 +154,7 @@ int64_t pfx_balance(cyfx *f, const char *claim_no, const char *party)
 const char *pfx_counts(cyfx *f)
 {
     static const char *const tables[] = { "x12_file", "remit", "remit_claim", "remit_line", "remit_plb", "ledger",
-                                          "denial", "work_item", "audit_event" };
+                                          "denial", "work_item", "audit_log" };
     static char out[4][512];
     static unsigned slot;
     char *s = out[slot++ % 4];

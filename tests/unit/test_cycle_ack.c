@@ -160,7 +160,7 @@ static int64_t status_count(cyfx *f, const char *status)
 static const char *state(cyfx *f)
 {
     return cyfx_text(f, "SELECT (SELECT count(*) FROM ack) || ' ' || (SELECT count(*) FROM x12_file) || ' ' ||"
-                        " (SELECT count(*) FROM work_item) || ' ' || (SELECT count(*) FROM audit_event) || ' ' ||"
+                        " (SELECT count(*) FROM work_item) || ' ' || (SELECT count(*) FROM audit_log) || ' ' ||"
                         " (SELECT group_concat(status || first_ack, ',') FROM claim)");
 }
 
@@ -185,7 +185,7 @@ Test(cycle_ack, accepted_999_records_the_set_and_changes_no_claim)
                               " AND set_control = '0001' AND status = 'accepted'"),
                  1);
     cr_assert_eq(cyfx_int(&f, "SELECT count(*) FROM x12_file WHERE kind = '999' AND direction = 'in'"), 1);
-    cr_assert_eq(cyfx_int(&f, "SELECT count(*) FROM audit_event WHERE action = 'ack' AND entity = 'x12_file'"), 1);
+    cr_assert_eq(cyfx_int(&f, "SELECT count(*) FROM audit_log WHERE action = 'ack' AND entity = 'x12_file'"), 1);
     cr_assert_eq(cyfx_int(&f, "SELECT count(*) FROM claim WHERE first_ack <> ''"), 0, "a 999 is no claim verdict");
     cyfx_close(&f);
 }
@@ -240,8 +240,8 @@ Test(cycle_ack, rejected_999_set_sends_its_claims_to_the_biller)
     /* the bad value is never copied anywhere */
     cr_assert_eq(cyfx_int(&f, "SELECT count(*) FROM work_item WHERE summary LIKE '%HARTMAN%'"), 0);
     cr_assert_eq(cyfx_int(&f, "SELECT count(*) FROM ack WHERE message LIKE '%HARTMAN%'"), 0);
-    cr_assert_eq(cyfx_int(&f, "SELECT count(*) FROM audit_event WHERE detail LIKE '%HARTMAN%'"), 0);
-    cr_assert_eq(cyfx_int(&f, "SELECT count(*) FROM audit_event WHERE action = 'reject' AND entity = 'claim'"), 3);
+    cr_assert_eq(cyfx_int(&f, "SELECT count(*) FROM audit_log WHERE detail LIKE '%HARTMAN%'"), 0);
+    cr_assert_eq(cyfx_int(&f, "SELECT count(*) FROM audit_log WHERE action = 'reject' AND entity = 'claim'"), 3);
 
     /* listed with the batch */
     rcm_batch *b = NULL;

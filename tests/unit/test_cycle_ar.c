@@ -129,6 +129,10 @@ Test(cycle_ar, aging_by_payer_patient_provider)
     cr_assert_eq(aging_row(v, n, CYFX_NPI2)->bucket_cents[3], 21500);
     free(v);
     cr_assert_eq(rcm_ar_aging(fx.cy, 9, &v, &n, &fx.err), RCM_EINVAL);
+    /* balances by MRN are a read of patient data; by payer and by provider are not */
+    cr_assert_str_eq(cyfx_text(&fx, "SELECT group_concat(entity || ' ' || entity_id || ' ' || detail, '; ')"
+                                    " FROM audit_log WHERE action = 'read' AND detail LIKE 'aging%'"),
+                     "patient 0 aging by patient rows=6");
 }
 
 Test(cycle_ar, aging_empty_store)
@@ -210,6 +214,11 @@ Test(cycle_ar, worklist_items_scores_order)
     cr_assert_null(item(v, n, "C000000007", "MCR"));
     cr_assert_null(item(v, n, "C000000005", "AETNA"));
     free(v);
+    /* one read event for the list */
+    cr_assert_str_eq(cyfx_text(&fx, "SELECT group_concat(user_name || ' ' || entity || ' ' || entity_id || ' ' ||"
+                                    " detail, '; ') FROM audit_log WHERE action = 'read'"
+                                    " AND detail LIKE 'ar worklist%'"),
+                     "tester claim 0 ar worklist rows=6");
 }
 
 /* ---- statements ---- */
@@ -287,12 +296,17 @@ Test(cycle_ar, statements_who_and_how_much)
                                     " FROM statement_line WHERE statement_id = 1 AND seq = 2"),
                      "5 9000 6000 2000 0 1000");
     /* an audit event per statement, ids only */
-    cr_assert_eq(cyfx_int(&fx, "SELECT COUNT(*) FROM audit_event WHERE entity = 'statement'"), 2);
-    cr_assert_eq(cyfx_int(&fx, "SELECT COUNT(*) FROM audit_event WHERE detail LIKE '%BAKER%'"
+    cr_assert_eq(cyfx_int(&fx, "SELECT COUNT(*) FROM audit_log WHERE entity = 'statement'"), 2);
+    cr_assert_eq(cyfx_int(&fx, "SELECT COUNT(*) FROM audit_log WHERE detail LIKE '%BAKER%'"
                                " OR detail LIKE '%BETH%' OR detail LIKE '%HILL%'"),
                  0);
-    cr_assert_str_eq(cyfx_text(&fx, "SELECT detail FROM audit_event WHERE entity = 'statement' AND entity_id = 1"),
+    cr_assert_str_eq(cyfx_text(&fx, "SELECT detail FROM audit_log WHERE entity = 'statement' AND entity_id = 1"),
                      "patient 2 visits 2 balance 3000 due 2022-07-31");
+    /* each event carries its patient, so the patient's trail finds it */
+    cr_assert_eq(cyfx_int(&fx, "SELECT COUNT(*) FROM audit_log a JOIN statement s ON s.statement_id = a.entity_id"
+                               " WHERE a.entity = 'statement' AND a.action = 'statement'"
+                               " AND a.patient_id = s.patient_id AND a.patient_id > 0"),
+                 2);
 
     /* the text: the practice to pay, the patient mailed to, each visit, the amount due */
     char path[400];
@@ -379,7 +393,7 @@ Test(cycle_ar, statements_failure_leaves_nothing)
     cr_assert(strstr(fx.err.msg, "STMT-2.pdf") != NULL, "%s", fx.err.msg);
     cr_assert_eq(cyfx_int(&fx, "SELECT COUNT(*) FROM statement"), 0);
     cr_assert_eq(cyfx_int(&fx, "SELECT COUNT(*) FROM statement_line"), 0);
-    cr_assert_eq(cyfx_int(&fx, "SELECT COUNT(*) FROM audit_event WHERE entity = 'statement'"), 0);
+    cr_assert_eq(cyfx_int(&fx, "SELECT COUNT(*) FROM audit_log WHERE entity = 'statement'"), 0);
     struct stat st;
     snprintf(sub, sizeof(sub), "%s/STMT-1.txt", dir);
     cr_assert_neq(stat(sub, &st), 0, "a file of a statement not recorded was left");

@@ -12,6 +12,7 @@
 #include "rcm/x12write.h"
 #include "rcm/x12read.h"
 #include "rcm/json.h"
+#include "rcm/audit.h"
 #include "../../lib/cycle/cycle_internal.h"
 
 /* ---- helpers ---- */
@@ -445,19 +446,35 @@ Test(cycle_claims, build_numbers_claims_and_bills_the_encounters_once)
     cr_assert_eq(cyfx_int(&f, "SELECT count(*) FROM claim c JOIN coverage v ON v.coverage_id = c.coverage_id"
                               " WHERE v.seq = 'P' AND v.payer_id = c.payer_id"),
                  3);
-    cr_assert_eq(cyfx_int(&f, "SELECT count(*) FROM audit_event WHERE action = 'create' AND entity = 'claim'"), 3);
-    cr_assert_eq(cyfx_int(&f, "SELECT count(*) FROM audit_event WHERE detail LIKE '%TESTER%'"), 0, "no names");
-    /* a second build makes nothing and changes nothing */
+    /* one chained event per claim built, on the claim and its patient, ids and codes only */
+    cr_assert_eq(cyfx_int(&f, "SELECT count(*) FROM audit_log a JOIN claim c ON c.claim_id = a.entity_id"
+                              " WHERE a.action = 'build' AND a.entity = 'claim' AND a.claim_id = c.claim_id"
+                              " AND a.patient_id = c.patient_id AND a.user_name = 'tester' AND a.outcome = 'ok'"),
+                 3);
+    cr_assert_str_eq(cyfx_text(&f, "SELECT detail FROM audit_log WHERE action = 'build' ORDER BY seq LIMIT 1"),
+                     "claim C000000001 encounter 1 payer MCR seq P kind P freq 1 lines 1 charge 150.00 ready,"
+                     " 0 errors");
+    cr_assert_eq(cyfx_int(&f, "SELECT count(*) FROM audit_log WHERE instr(detail, 'TESTER')"), 0, "no names");
+    /* claims.c appends them itself (statements prepared once): the chain must hold, and their origin be the one
+       every other event of the handle has */
+    rcm_audit_verdict v;
+    cr_assert_eq(rcm_audit_verify(f.admin, NULL, NULL, &v, &f.err), 0, "%s", f.err.msg);
+    cr_assert_eq(v.first_bad, 0, "event %lld: %s", (long long)v.first_bad, v.why);
+    cr_assert_eq(cyfx_int(&f, "SELECT count(DISTINCT origin) FROM audit_log WHERE user_name = 'tester'"
+                              " AND action IN ('build', 'assign')"),
+                 1);
+    /* a second build makes nothing and changes nothing, not even the trail (called alone: cyfx_bill would
+       read the coding queue first, a read event) */
     const char *before = cyfx_text(&f, "SELECT (SELECT count(*) FROM claim) || ' ' || (SELECT count(*) FROM ledger)"
-                                       " || ' ' || (SELECT count(*) FROM audit_event) || ' ' ||"
+                                       " || ' ' || (SELECT count(*) FROM audit_log) || ' ' ||"
                                        " (SELECT value FROM control_counter WHERE name = 'claim')");
     char saved[128];
     snprintf(saved, sizeof(saved), "%s", before);
-    cr_assert_eq(cyfx_bill(&f, &rep), 0, "%s", f.err.msg);
+    cr_assert_eq(rcm_claims_build(f.cy, &rep, &f.err), 0, "%s", f.err.msg);
     cr_assert_eq(rep.claims, 0);
     cr_assert_eq(rep.encounters, 0);
     cr_assert_str_eq(cyfx_text(&f, "SELECT (SELECT count(*) FROM claim) || ' ' || (SELECT count(*) FROM ledger)"
-                                   " || ' ' || (SELECT count(*) FROM audit_event) || ' ' ||"
+                                   " || ' ' || (SELECT count(*) FROM audit_log) || ' ' ||"
                                    " (SELECT value FROM control_counter WHERE name = 'claim')"),
                      saved);
     cyfx_close(&f);
@@ -481,7 +498,7 @@ Test(cycle_claims, a_failed_build_writes_nothing_and_its_numbers_are_skipped)
                   " BEGIN SELECT RAISE(ABORT, 'disk trouble'); END");
     const char *before = cyfx_text(&f, "SELECT (SELECT count(*) FROM claim) || ' ' || (SELECT count(*) FROM claim_line)"
                                        " || ' ' || (SELECT count(*) FROM ledger) || ' ' || (SELECT count(*) FROM"
-                                       " audit_event) || ' ' || (SELECT count(*) FROM work_item) || ' ' ||"
+                                       " audit_log) || ' ' || (SELECT count(*) FROM work_item) || ' ' ||"
                                        " (SELECT group_concat(status) FROM encounter)");
     char saved[256];
     snprintf(saved, sizeof(saved), "%s", before);
@@ -492,7 +509,7 @@ Test(cycle_claims, a_failed_build_writes_nothing_and_its_numbers_are_skipped)
     cr_assert_eq(rep.claims, 0, "a failed build reports nothing");
     cr_assert_str_eq(cyfx_text(&f, "SELECT (SELECT count(*) FROM claim) || ' ' || (SELECT count(*) FROM claim_line)"
                                    " || ' ' || (SELECT count(*) FROM ledger) || ' ' || (SELECT count(*) FROM"
-                                   " audit_event) || ' ' || (SELECT count(*) FROM work_item) || ' ' ||"
+                                   " audit_log) || ' ' || (SELECT count(*) FROM work_item) || ' ' ||"
                                    " (SELECT group_concat(status) FROM encounter)"),
                      saved);
     /* the numbers were spent: the next build uses new ones */
@@ -705,7 +722,7 @@ static const char *recheck_state(cyfx *f)
                         " scrub_errors, ' ') FROM claim) || ' | ' || (SELECT group_concat(charge_cents) FROM claim_line)"
                         " || ' | ' || (SELECT count(*) || '/' || COALESCE(SUM(amount_cents), 0) FROM ledger) || ' | '"
                         " || (SELECT count(*) FROM claim_finding) || ' | ' || (SELECT group_concat(status) FROM"
-                        " work_item) || ' | ' || (SELECT count(*) FROM audit_event)");
+                        " work_item) || ' | ' || (SELECT count(*) FROM audit_log)");
 }
 
 Test(cycle_claims, recheck_prices_a_fee_added_since_and_makes_the_claim_ready)
@@ -746,11 +763,13 @@ Test(cycle_claims, recheck_prices_a_fee_added_since_and_makes_the_claim_ready)
                                " AND status = 'done' AND closed_by = 'tester' AND closed_at = 1656676800", id),
                  1);
     cr_assert_eq(cyfx_int(&f, "SELECT count(*) FROM work_item WHERE status = 'open'"), 0);
-    /* one audit event, ids and codes only */
-    cr_assert_str_eq(claim_text(&f, "SELECT detail FROM audit_event WHERE action = 'recheck' AND entity = 'claim'"
-                                    " AND entity_id = %lld", id),
-                     "claim C000000001 held to ready, 1 line repriced, charge 210");
-    cr_assert_eq(cyfx_int(&f, "SELECT count(*) FROM audit_event WHERE detail LIKE '%TESTER%'"), 0);
+    /* one audit event, ids, codes and amounts before -> after only */
+    cr_assert_str_eq(claim_text(&f, "SELECT detail FROM audit_log WHERE action = 'recheck' AND entity = 'claim'"
+                                    " AND entity_id = %lld AND claim_id = entity_id",
+                                id),
+                     "claim C000000001: status held -> ready; charge 150.00 -> 210.00; 1 line repriced"
+                     " (line 2 0.00 -> 60.00)");
+    cr_assert_eq(cyfx_int(&f, "SELECT count(*) FROM audit_log WHERE instr(detail, 'TESTER')"), 0);
     /* nothing left to recheck */
     cr_assert_eq(rcm_claims_recheck(f.cy, 0, &rep, &f.err), 0, "%s", f.err.msg);
     cr_assert_eq(rep.claims, 0);
@@ -779,12 +798,13 @@ Test(cycle_claims, recheck_leaves_a_claim_still_wrong_held_with_one_open_item)
                      " practice's fee schedule; the charge is 0.00");
     cr_assert_eq(claim_int(&f, "SELECT count(*) FROM work_item WHERE claim_id = %lld AND status = 'open'", held), 1,
                  "its open item is kept, no second one");
-    cr_assert_eq(claim_int(&f, "SELECT count(*) FROM audit_event WHERE action = 'recheck' AND entity_id = %lld",
+    cr_assert_eq(claim_int(&f, "SELECT count(*) FROM audit_log WHERE action = 'recheck' AND entity_id = %lld",
                            ready),
                  0);
-    cr_assert_str_eq(claim_text(&f, "SELECT detail FROM audit_event WHERE action = 'recheck' AND entity_id = %lld",
+    cr_assert_str_eq(claim_text(&f, "SELECT detail FROM audit_log WHERE action = 'recheck' AND entity_id = %lld",
                                 held),
-                     "claim C000000001 held to held, 0 lines repriced, charge 0, held by SYN-007, SYN-008");
+                     "claim C000000001: status held -> held; charge 0.00 -> 0.00; 0 lines repriced;"
+                     " held by SYN-007,SYN-008");
     /* its item closed by hand: the next recheck that still holds it opens one */
     cyfx_exec(&f, "UPDATE work_item SET status = 'done'");
     cr_assert_eq(rcm_claims_recheck(f.cy, held, &rep, &f.err), 0, "%s", f.err.msg);
@@ -884,5 +904,213 @@ Test(cycle_claims, a_failed_recheck_writes_nothing)
     cr_assert_eq(cyfx_int(&f, "SELECT count(*) FROM claim WHERE status = 'ready'"), 2);
     rcm_ledger_report lr;
     cr_assert_eq(rcm_ledger_check(f.cy, &lr, &f.err), 0, "%s", f.err.msg);
+    cyfx_close(&f);
+}
+
+/* ---- who may: claims.build and claims.read (RCM_PERMS), and the trail of reads ---- */
+
+static cyfx *G;                 /* the fixture the calls below act on */
+static int64_t G_CLAIM;         /* their claim */
+
+static int call_build(rcm_cycle *cy) { return rcm_claims_build(cy, NULL, &G->err); }
+static int call_recheck(rcm_cycle *cy) { return rcm_claims_recheck(cy, 0, NULL, &G->err); }
+
+static int call_list(rcm_cycle *cy)
+{
+    rcm_claim_item *v = NULL;
+    size_t n = 0;
+    int rc = rcm_claims_list(cy, NULL, NULL, &v, &n, &G->err);
+    free(v);
+    return rc;
+}
+
+static int call_find(rcm_cycle *cy)
+{
+    int64_t id = 0;
+    return rcm_claim_find(cy, "C000000001", &id, &G->err);
+}
+
+static int call_show(rcm_cycle *cy)
+{
+    json_t *j = NULL;
+    int rc = rcm_claim_show(cy, G_CLAIM, &j, &G->err);
+    json_decref(j);
+    return rc;
+}
+
+Test(cycle_claims, each_step_refuses_the_roles_without_its_permission_and_logs_the_denial)
+{
+    static const struct {
+        const char *what;
+        int (*call)(rcm_cycle *cy);
+        const char *perm;
+        unsigned denied;        /* the roles refused (each alone) */
+    } cases[] = {
+        { "claims build", call_build, "claims.build", RCM_ROLE_CODER | RCM_ROLE_AUDITOR | RCM_ROLE_ADMIN },
+        { "claims recheck", call_recheck, "claims.build", RCM_ROLE_CODER | RCM_ROLE_AUDITOR | RCM_ROLE_ADMIN },
+        { "claims list", call_list, "claims.read", RCM_ROLE_ADMIN },
+        { "claim find", call_find, "claims.read", RCM_ROLE_ADMIN },
+        { "claim show", call_show, "claims.read", RCM_ROLE_ADMIN },
+    };
+    static const struct {
+        const char *name;
+        unsigned role;
+    } people[] = { { "cora.coder", RCM_ROLE_CODER }, { "bill.biller", RCM_ROLE_BILLER },
+                   { "audrey.auditor", RCM_ROLE_AUDITOR }, { "ada.admin", RCM_ROLE_ADMIN } };
+    cyfx f;
+    cyfx_open(&f);
+    G = &f;
+    int64_t enc = cyfx_add(&f, "ENC-1", NULL, "MCR", "I10", "99213");
+    cyfx_code(&f, enc, NULL);
+    cyfx_sign(&f, enc);
+    cyfx_add(&f, "ENC-2", "2022-06-16", "MCR", "I10", "99213");
+    cyfx_code(&f, cyfx_enc(&f, "ENC-2"), NULL);
+    cyfx_sign(&f, cyfx_enc(&f, "ENC-2"));
+    rcm_cycle *cy[4];
+    for (size_t p = 0; p < sizeof(people) / sizeof(people[0]); p++)
+        cy[p] = cyfx_user(&f, people[p].name, people[p].role, 0);
+    long refused = 0;
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+        for (size_t p = 0; p < sizeof(people) / sizeof(people[0]); p++) {
+            G_CLAIM = cyfx_int(&f, "SELECT COALESCE(MIN(claim_id), 1) FROM claim");
+            char what[96];
+            snprintf(what, sizeof(what), "%s as %s", cases[i].what, people[p].name);
+            memset(&f.err, 0, sizeof(f.err));
+            int rc = cases[i].call(cy[p]);
+            if (cases[i].denied & people[p].role) {
+                cyfx_expect_denied(&f, cy[p], rc, cases[i].perm, what);
+                refused++;
+            } else {
+                cr_expect_eq(rc, 0, "%s: %s", what, f.err.msg);
+            }
+        }
+    cr_assert_eq(cyfx_int(&f, "SELECT count(*) FROM audit_log WHERE action = 'denied' AND outcome = 'denied'"),
+                 refused);
+    /* the biller built both claims; nobody else wrote a claim event */
+    cr_assert_str_eq(cyfx_text(&f, "SELECT group_concat(user_name || ':' || action || ':' || claim_id, ' ') FROM"
+                                   " (SELECT * FROM audit_log WHERE entity = 'claim' AND action <> 'read'"
+                                   " ORDER BY seq)"),
+                     "bill.biller:build:1 bill.biller:build:2");
+    cyfx_close(&f);
+}
+
+Test(cycle_claims, showing_a_claim_or_listing_claims_is_a_read_event)
+{
+    cyfx f;
+    cyfx_open(&f);
+    cyfx_add(&f, "ENC-1", NULL, "MCR", "I10", "99213");
+    cyfx_add(&f, "ENC-2", "2022-06-16", "BCBS", "I10", "99499");   /* no fee: held */
+    cr_assert_eq(cyfx_bill(&f), 0, "%s", f.err.msg);
+    int64_t id = cyfx_claim_of(&f, "ENC-1");
+    int64_t patient = claim_int(&f, "SELECT patient_id FROM claim WHERE claim_id = %lld", id);
+    rcm_cycle *auditor = cyfx_user(&f, "audrey.auditor", RCM_ROLE_AUDITOR, 0);
+    json_t *j = NULL;
+    cr_assert_eq(rcm_claim_show(auditor, id, &j, &f.err), 0, "%s", f.err.msg);
+    json_decref(j);
+    char want[160];
+    snprintf(want, sizeof(want), "audrey.auditor read ok claim %lld %lld %lld claim show", (long long)id,
+             (long long)patient, (long long)id);
+    cr_assert_str_eq(cyfx_last_event(&f), want);
+    /* one event per list, with the filters and the rows shown */
+    rcm_claim_item *v = NULL;
+    size_t n = 0;
+    cr_assert_eq(rcm_claims_list(auditor, "ready", NULL, &v, &n, &f.err), 0, "%s", f.err.msg);
+    free(v);
+    cr_assert_eq(n, 1);
+    cr_assert_str_eq(cyfx_last_event(&f), "audrey.auditor read ok  0 0 0 claims list status=ready payer=any rows=1");
+    cr_assert_eq(rcm_claims_list(auditor, NULL, "BCBS", &v, &n, &f.err), 0, "%s", f.err.msg);
+    free(v);
+    cr_assert_str_eq(cyfx_last_event(&f), "audrey.auditor read ok  0 0 0 claims list status=any payer=BCBS rows=1");
+    /* a lookup returns only an id; a claim that is not there is an error: neither is a read */
+    int64_t seq = cyfx_int(&f, "SELECT max(seq) FROM audit_log"), found = 0;
+    cr_assert_eq(rcm_claim_find(auditor, "C000000001", &found, &f.err), 0, "%s", f.err.msg);
+    cr_assert_eq(rcm_claim_show(auditor, 99, &j, &f.err), RCM_ENOTFOUND);
+    cr_assert_eq(rcm_claims_list(auditor, "lost", NULL, &v, &n, &f.err), RCM_EINVAL);
+    cr_assert_eq(cyfx_int(&f, "SELECT max(seq) FROM audit_log"), seq);
+    cyfx_close(&f);
+}
+
+/* ---- work items: who sees and closes which queue ---- */
+
+/* Adds an open item to queue (SQL: the steps that make them are tested with them). */
+static int64_t work_item(cyfx *f, const char *queue, const char *kind)
+{
+    int64_t id = cyfx_int(f, "SELECT COALESCE(MAX(item_id), 0) + 1 FROM work_item");
+    char sql[400];
+    snprintf(sql, sizeof(sql),
+             "INSERT INTO work_item (item_id, practice_id, queue, kind, amount_cents, status, summary, created_at)"
+             " VALUES (%lld, 1, '%s', '%s', 0, 'open', 'item %lld', 1656676800)",
+             (long long)id, queue, kind, (long long)id);
+    cyfx_exec(f, sql);
+    return id;
+}
+
+/* The queues of a list, "coder biller patient" in its order. */
+static const char *queues_of(const rcm_work_item *v, size_t n, char *out, size_t size)
+{
+    size_t k = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < n && k < size; i++)
+        k += (size_t)snprintf(out + k, size - k, "%s%s", i ? " " : "", v[i].queue);
+    return out;
+}
+
+Test(cycle_work, each_person_sees_and_closes_only_their_queues_an_auditor_sees_all_and_closes_none)
+{
+    cyfx f;
+    cyfx_open(&f);
+    int64_t coder_item = work_item(&f, "coder", "denial");
+    int64_t biller_item = work_item(&f, "biller", "scrub");
+    work_item(&f, "patient", "statement");
+    int64_t poster_item = work_item(&f, "poster", "unmatched");
+    rcm_cycle *coder = cyfx_user(&f, "cora.coder", RCM_ROLE_CODER, 0);
+    rcm_cycle *biller = cyfx_user(&f, "bill.biller", RCM_ROLE_BILLER, 0);
+    rcm_cycle *auditor = cyfx_user(&f, "audrey.auditor", RCM_ROLE_AUDITOR, 0);
+    rcm_cycle *admin = f.admin;
+    rcm_work_item *v = NULL;
+    size_t n = 0;
+    char got[128];
+    /* all queues (NULL): each sees what they may */
+    cr_assert_eq(rcm_work_list(coder, NULL, &v, &n, &f.err), 0, "%s", f.err.msg);
+    cr_assert_str_eq(queues_of(v, n, got, sizeof(got)), "coder");
+    free(v);
+    cr_assert_str_eq(cyfx_last_event(&f), "cora.coder read ok work_item 0 0 0 work list queue=coder rows=1");
+    cr_assert_eq(rcm_work_list(biller, NULL, &v, &n, &f.err), 0, "%s", f.err.msg);
+    cr_assert_str_eq(queues_of(v, n, got, sizeof(got)), "biller patient poster");
+    free(v);
+    cr_assert_str_eq(cyfx_last_event(&f),
+                     "bill.biller read ok work_item 0 0 0 work list queue=biller,patient,poster rows=3");
+    cr_assert_eq(rcm_work_list(auditor, NULL, &v, &n, &f.err), 0, "%s", f.err.msg);
+    cr_assert_str_eq(queues_of(v, n, got, sizeof(got)), "coder biller patient poster");
+    free(v);
+    cr_assert_str_eq(cyfx_last_event(&f), "audrey.auditor read ok work_item 0 0 0 work list queue=all rows=4");
+    /* the admin holds audit.read too: reads every queue, closes none */
+    cr_assert_eq(rcm_work_list(admin, NULL, &v, &n, &f.err), 0, "%s", f.err.msg);
+    cr_assert_eq(n, 4);
+    free(v);
+    cyfx_expect_denied(&f, admin, rcm_work_close(admin, biller_item, &f.err), "work.biller", "admin closing");
+    /* one queue */
+    cr_assert_eq(rcm_work_list(auditor, "coder", &v, &n, &f.err), 0, "%s", f.err.msg);
+    cr_assert_eq(n, 1);
+    free(v);
+    cyfx_expect_denied(&f, biller, rcm_work_list(biller, "coder", &v, &n, &f.err), "work.coder", "coder queue");
+    cyfx_expect_denied(&f, coder, rcm_work_list(coder, "patient", &v, &n, &f.err), "work.biller", "patient queue");
+    cr_assert_eq(rcm_work_list(coder, "nobody", &v, &n, &f.err), RCM_EINVAL);
+    /* closing: the queue's own people only */
+    cyfx_expect_denied(&f, auditor, rcm_work_close(auditor, coder_item, &f.err), "work.coder", "auditor closing");
+    cyfx_expect_denied(&f, auditor, rcm_work_close(auditor, biller_item, &f.err), "work.biller", "auditor closing");
+    cyfx_expect_denied(&f, biller, rcm_work_close(biller, coder_item, &f.err), "work.coder", "biller closing");
+    cyfx_expect_denied(&f, coder, rcm_work_close(coder, poster_item, &f.err), "work.biller", "coder closing");
+    cr_assert_eq(cyfx_int(&f, "SELECT count(*) FROM work_item WHERE status = 'open'"), 4, "nothing closed");
+    cr_assert_eq(rcm_work_close(coder, coder_item, &f.err), 0, "%s", f.err.msg);
+    char want[160];
+    snprintf(want, sizeof(want), "cora.coder close ok work_item %lld 0 0 queue coder kind denial: status open -> done",
+             (long long)coder_item);
+    cr_assert_str_eq(cyfx_last_event(&f), want);
+    cr_assert_eq(rcm_work_close(biller, poster_item, &f.err), 0, "%s", f.err.msg);
+    cr_assert_eq(rcm_work_close(biller, poster_item, &f.err), RCM_ENOTFOUND, "closed already");
+    cr_assert_str_eq(cyfx_text(&f, "SELECT group_concat(queue || ':' || closed_by, ' ') FROM (SELECT * FROM work_item"
+                                   " WHERE status = 'done' ORDER BY item_id)"),
+                     "coder:cora.coder poster:bill.biller");
     cyfx_close(&f);
 }

@@ -179,8 +179,12 @@ Test(cycle_cob, deductible_left_to_a_patient_with_secondary_coverage_goes_to_the
     cr_assert_str_eq(tf("SELECT group_concat(kind || ':' || amount_cents || ':' || COALESCE(payer_id, 'pt'), ' ')"
                         " FROM (SELECT * FROM ledger WHERE claim_id = %lld ORDER BY entry_id)", s),
                      "transfer:4277:2");
-    cr_assert_eq(q("SELECT count(*) FROM audit_event WHERE action = 'secondary' AND entity = 'claim'"
-                   " AND detail = 'secondary of claim 1 C000000001; moved 42.77 from the patient'"), 1);
+    /* the secondary claim's events: its creation, then the balance it moved, before -> after */
+    cr_assert_eq(q("SELECT count(*) FROM audit_log WHERE action = 'create' AND entity = 'claim' AND claim_id = 2"), 1);
+    cr_assert_eq(q("SELECT count(*) FROM audit_log WHERE action = 'secondary' AND entity = 'claim' AND claim_id = 2"
+                   " AND detail = 'secondary of claim 1 C000000001; moved 42.77 from the patient: patient on"
+                   " C000000001 42.77 -> 0.00, payer 2 on C000000002 0.00 -> 42.77'"),
+                 1);
 
     /* built once */
     build(&r);
@@ -308,7 +312,8 @@ Test(cycle_cob, only_adjudicated_claims_with_a_patient_balance_and_secondary_cov
 
     /* the bundled line written off, D is due: its 2430 reports the denial with nothing paid */
     int64_t d = q("SELECT denial_id FROM denial WHERE status = 'open'");
-    cr_assert_eq(rcm_denial_writeoff(f.cy, d, "bundled, not billable to the patient", &f.err), 0, "%s", f.err.msg);
+    cr_assert_eq(rcm_denial_writeoff(f.cy, d, "bundled, not billable to the patient", NULL, &f.err), 0, "%s",
+                 f.err.msg);
     build(&r);
     cr_assert_eq(r.secondary, 1);
     int64_t sd = claim_of("ENC-D", 'S');
@@ -411,4 +416,24 @@ Test(cycle_cob, a_reversed_adjudication_is_replaced_by_the_payers_new_one)
     cr_assert_str_eq(c.other[0].payer_claim_number, "ICN0101");
     cr_assert_eq(c.lines[0].adj[0].paid_cents, 9669);
     arena_release(&mem);
+}
+
+Test(cycle_cob, only_a_biller_builds_secondary_claims)
+{
+    static const struct {
+        const char *name;
+        unsigned role;
+    } refused[] = { { "cora.coder", RCM_ROLE_CODER }, { "audrey.auditor", RCM_ROLE_AUDITOR },
+                    { "ada.admin", RCM_ROLE_ADMIN } };
+    for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+        rcm_cycle *cy = cyfx_user(&f, refused[i].name, refused[i].role, 0);
+        rcm_build_report r;
+        memset(&f.err, 0, sizeof(f.err));
+        int rc = rcm_cob_build(cy, &r, &f.err);
+        cyfx_expect_denied(&f, cy, rc, "claims.build", "secondary claims");
+        cr_assert_eq(r.claims, 0);
+    }
+    rcm_cycle *biller = cyfx_user(&f, "bill.biller", RCM_ROLE_BILLER, 0);
+    rcm_build_report r;
+    cr_assert_eq(rcm_cob_build(biller, &r, &f.err), 0, "%s", f.err.msg);
 }

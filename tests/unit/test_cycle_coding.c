@@ -134,7 +134,7 @@ Test(cycle_coding, assign_refuses_malformed_codes_and_changes_nothing)
     cyfx_open(&f);
     int64_t p = cyfx_add(&f, "ENC-P", NULL, "MCR", "I10", "99213");
     int64_t i = cyfx_add_spec(&f, &(cyfx_spec){ .id = "ENC-I", .kind = 'I', .dx = "R07.9", .lines = "99283::1::0450" });
-    int64_t audit = cyfx_int(&f, "SELECT count(*) FROM audit_event");
+    int64_t audit = cyfx_int(&f, "SELECT count(*) FROM audit_log");
     rcm_findings fl;
     rcm_findings_init(&fl);
     for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
@@ -147,7 +147,7 @@ Test(cycle_coding, assign_refuses_malformed_codes_and_changes_nothing)
     cr_assert_eq(cyfx_int(&f, "SELECT count(*) FROM encounter_dx"), 0);
     cr_assert_eq(cyfx_int(&f, "SELECT count(*) FROM encounter_line"), 0);
     cr_assert_eq(cyfx_int(&f, "SELECT count(*) FROM encounter WHERE status = 'new'"), 2);
-    cr_assert_eq(cyfx_int(&f, "SELECT count(*) FROM audit_event"), audit);
+    cr_assert_eq(cyfx_int(&f, "SELECT count(*) FROM audit_log"), audit, "a refused assignment writes no event");
     cr_assert_eq(assign(&f, 999, "I10", "99213", &fl), RCM_ENOTFOUND);
     rcm_findings_release(&fl);
     cyfx_close(&f);
@@ -187,11 +187,23 @@ Test(cycle_coding, assign_returns_the_findings_of_the_claim_it_would_produce)
             cr_expect_eq(fl.n, 0, "%s: %zu findings, first %s", t->name, fl.n, fl.n ? fl.v[0].rule : "");
         cr_expect_str_eq(status_of(&f, "ENC-1"), "coded");
     }
-    /* every assignment is audited with its codes, never names */
-    cr_assert_eq(cyfx_int(&f, "SELECT count(*) FROM audit_event WHERE action = 'assign'"),
+    /* every assignment is audited with its codes before -> after, never names */
+    cr_assert_eq(cyfx_int(&f, "SELECT count(*) FROM audit_log WHERE action = 'assign' AND entity = 'encounter'"),
                  (int64_t)(sizeof(cases) / sizeof(cases[0])));
-    cr_assert_str_eq(cyfx_text(&f, "SELECT detail FROM audit_event WHERE action = 'assign' ORDER BY event_id LIMIT 1"),
-                     "dx E1165,I10 lines 99214-25,36415; findings 0 errors, 0 warnings");
+    cr_assert_str_eq(cyfx_text(&f, "SELECT detail FROM audit_log WHERE action = 'assign' ORDER BY seq LIMIT 1"),
+                     "dx none -> E1165,I10; lines none -> 99214:25>1.2,36415>1; status new -> coded;"
+                     " findings 0 errors, 0 warnings");
+    cr_assert_str_eq(cyfx_text(&f, "SELECT detail FROM audit_log WHERE action = 'assign'"
+                                   " ORDER BY seq LIMIT 1 OFFSET 1"),
+                     "dx E1165,I10 -> none; lines 99214:25>1.2,36415>1 -> 99213; status coded -> coded;"
+                     " findings 2 errors, 0 warnings");
+    cr_assert_str_eq(cyfx_text(&f, "SELECT detail FROM audit_log WHERE action = 'assign'"
+                                   " ORDER BY seq LIMIT 1 OFFSET 4"),
+                     "dx I10 (same); lines 99214:25>1 -> 36415:25>1; status coded -> coded;"
+                     " findings 1 error, 0 warnings");
+    cr_assert_eq(cyfx_int(&f, "SELECT count(*) FROM audit_log WHERE action = 'assign' AND patient_id ="
+                              " (SELECT patient_id FROM encounter WHERE ext_id = 'ENC-1')"),
+                 (int64_t)(sizeof(cases) / sizeof(cases[0])));
     cr_assert_str_eq(cyfx_text(&f, "SELECT coded_by FROM encounter"), "tester");
     rcm_findings_release(&fl);
     cyfx_close(&f);
@@ -242,9 +254,13 @@ Test(cycle_coding, override_needs_a_known_coder_rule_that_fires_and_a_reason)
     /* a payer rule's id is taken as it is: the cycle's engine does not run the practice's rules */
     cr_assert_eq(rcm_coding_override(f.cy, enc, "PAYER-MCR-TEST", 0, "payer allows it", &f.err), 0, "%s",
                  f.err.msg);
-    cr_assert_eq(cyfx_int(&f, "SELECT count(*) FROM audit_event WHERE action = 'override'"), 3);
-    cr_assert_eq(cyfx_int(&f, "SELECT count(*) FROM audit_event WHERE detail LIKE '%venipuncture%'"), 0,
-                 "reasons are free text: never in the audit");
+    /* the trail keeps every reason given (the row only the last): the coder's justification */
+    cr_assert_eq(cyfx_int(&f, "SELECT count(*) FROM audit_log WHERE action = 'override'"), 3);
+    cr_assert_str_eq(cyfx_text(&f, "SELECT group_concat(detail, ' | ') FROM (SELECT detail FROM audit_log"
+                                   " WHERE action = 'override' ORDER BY seq)"),
+                     "rule MOD-005 line 2: reason 'venipuncture documented separately' | rule MOD-005 line 2:"
+                     " reason 'venipuncture documented separately' -> 'second thoughts' | rule PAYER-MCR-TEST line 0:"
+                     " reason 'payer allows it'");
     rcm_findings_release(&fl);
     cyfx_close(&f);
 }
@@ -287,17 +303,17 @@ Test(cycle_coding, signoff_is_refused_while_coder_errors_are_open_then_allowed)
     cr_assert_eq(blocking.n, 0);
     cr_assert_str_eq(cyfx_text(&f, "SELECT status || ' ' || signed_by || ' ' || signed_at FROM encounter"),
                      "signed tester 1656676800");
-    cr_assert_eq(cyfx_int(&f, "SELECT count(*) FROM audit_event WHERE action = 'signoff'"), 1);
+    cr_assert_str_eq(cyfx_text(&f, "SELECT group_concat(detail) FROM audit_log WHERE action = 'signoff'"),
+                     "status coded -> signed");
     /* signing again changes nothing */
     cr_assert_eq(rcm_coding_signoff(f.cy, enc, NULL, &f.err), 0, "%s", f.err.msg);
-    cr_assert_eq(cyfx_int(&f, "SELECT count(*) FROM audit_event WHERE action = 'signoff'"), 1);
+    cr_assert_eq(cyfx_int(&f, "SELECT count(*) FROM audit_log WHERE action = 'signoff'"), 1);
     /* a new assignment withdraws the sign-off; an assignment that fixes MOD-005 drops its override */
     cr_assert_eq(assign(&f, enc, "M17.11", "20610:RT:1:1;36415:::1", &fl), 0, "%s", f.err.msg);
     cr_assert_str_eq(cyfx_text(&f, "SELECT status || ' ' || COALESCE(signed_by, '-') FROM encounter"), "coded -");
     cr_assert_eq(cyfx_int(&f, "SELECT count(*) FROM finding_override"), 0);
-    cr_assert(strstr(cyfx_text(&f, "SELECT detail FROM audit_event WHERE action = 'assign' ORDER BY event_id DESC"
-                                   " LIMIT 1"),
-                     "1 override dropped; sign-off withdrawn"));
+    cr_assert(strstr(cyfx_text(&f, "SELECT detail FROM audit_log WHERE action = 'assign' ORDER BY seq DESC LIMIT 1"),
+                     "status signed -> coded; findings 0 errors, 0 warnings; 1 override dropped; sign-off withdrawn"));
     cyfx_sign(&f, enc);
     /* billed: the codes are the claim's now */
     cr_assert_eq(cyfx_bill(&f), 0, "%s", f.err.msg);
@@ -362,5 +378,167 @@ Test(cycle_coding, show_gives_the_coders_view_without_the_patients_name)
     free(text);
     json_decref(j);
     cr_assert_eq(rcm_coding_show(f.cy, 99, &j, &f.err), RCM_ENOTFOUND);
+    cyfx_close(&f);
+}
+
+/* ---- who may: coding.read and coding.write (RCM_PERMS), and the trail of reads ---- */
+
+static cyfx *G;                 /* the fixture the calls below act on */
+static int64_t G_ENC;           /* their encounter */
+
+static int call_queue(rcm_cycle *cy)
+{
+    rcm_coding_item *q = NULL;
+    size_t n = 0;
+    int rc = rcm_coding_queue(cy, &q, &n, &G->err);
+    free(q);
+    return rc;
+}
+
+static int call_get(rcm_cycle *cy)
+{
+    rcm_coding c;
+    return rcm_coding_get(cy, G_ENC, 0, &c, &G->err);
+}
+
+static int call_show(rcm_cycle *cy)
+{
+    json_t *j = NULL;
+    int rc = rcm_coding_show(cy, G_ENC, &j, &G->err);
+    json_decref(j);
+    return rc;
+}
+
+static int call_assign(rcm_cycle *cy)
+{
+    rcm_coding *c = calloc(1, sizeof(*c));
+    cr_assert_not_null(c);
+    cyfx_codes(c, "I10", "99214:25:1:1;36415:25:1:1");
+    int rc = rcm_coding_assign(cy, G_ENC, c, NULL, &G->err);
+    free(c);
+    return rc;
+}
+
+static int call_override(rcm_cycle *cy) { return rcm_coding_override(cy, G_ENC, "MOD-005", 2, "drawn apart", &G->err); }
+static int call_signoff(rcm_cycle *cy) { return rcm_coding_signoff(cy, G_ENC, NULL, &G->err); }
+
+Test(cycle_coding, each_step_refuses_the_roles_without_its_permission_and_logs_the_denial)
+{
+    static const struct {
+        const char *what;
+        int (*call)(rcm_cycle *cy);
+        const char *perm;
+        unsigned denied;        /* the roles refused (each alone) */
+    } cases[] = {
+        { "coding queue", call_queue, "coding.read", RCM_ROLE_BILLER | RCM_ROLE_ADMIN },
+        { "coding get", call_get, "coding.read", RCM_ROLE_BILLER | RCM_ROLE_ADMIN },
+        { "coding show", call_show, "coding.read", RCM_ROLE_BILLER | RCM_ROLE_ADMIN },
+        /* assigned before the override and the sign-off, so those have something to act on */
+        { "coding assign", call_assign, "coding.write", RCM_ROLE_BILLER | RCM_ROLE_AUDITOR | RCM_ROLE_ADMIN },
+        { "coding override", call_override, "coding.write", RCM_ROLE_BILLER | RCM_ROLE_AUDITOR | RCM_ROLE_ADMIN },
+        { "coding signoff", call_signoff, "coding.write", RCM_ROLE_BILLER | RCM_ROLE_AUDITOR | RCM_ROLE_ADMIN },
+    };
+    static const struct {
+        const char *name;
+        unsigned role;
+    } people[] = { { "cora.coder", RCM_ROLE_CODER }, { "bill.biller", RCM_ROLE_BILLER },
+                   { "audrey.auditor", RCM_ROLE_AUDITOR }, { "ada.admin", RCM_ROLE_ADMIN } };
+    cyfx f;
+    cyfx_open(&f);
+    G = &f;
+    G_ENC = cyfx_add(&f, "ENC-1", NULL, "MCR", "I10", "99214:25:1:1;36415:25:1:1");
+    rcm_cycle *cy[4];
+    for (size_t p = 0; p < sizeof(people) / sizeof(people[0]); p++)
+        cy[p] = cyfx_user(&f, people[p].name, people[p].role, 0);
+    long refused = 0;
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+        for (size_t p = 0; p < sizeof(people) / sizeof(people[0]); p++) {
+            char what[96];
+            snprintf(what, sizeof(what), "%s as %s", cases[i].what, people[p].name);
+            memset(&f.err, 0, sizeof(f.err));
+            int rc = cases[i].call(cy[p]);
+            if (cases[i].denied & people[p].role) {
+                cyfx_expect_denied(&f, cy[p], rc, cases[i].perm, what);
+                refused++;
+            } else {
+                cr_expect_eq(rc, 0, "%s: %s", what, f.err.msg);
+            }
+        }
+    cr_assert_eq(cyfx_int(&f, "SELECT count(*) FROM audit_log WHERE action = 'denied' AND outcome = 'denied'"),
+                 refused);
+    /* the coder's assignment, override and sign-off went through, and only theirs */
+    cr_assert_str_eq(cyfx_text(&f, "SELECT group_concat(user_name || ':' || action, ' ') FROM (SELECT * FROM audit_log"
+                                   " WHERE action IN ('assign', 'override', 'signoff') ORDER BY seq)"),
+                     "cora.coder:assign cora.coder:override cora.coder:signoff");
+    cr_assert_str_eq(status_of(&f, "ENC-1"), "signed");
+    cyfx_close(&f);
+}
+
+Test(cycle_coding, a_biller_cannot_assign_codes_or_override_a_finding)
+{
+    cyfx f;
+    cyfx_open(&f);
+    int64_t enc = cyfx_add(&f, "ENC-1", NULL, "MCR", "I10", "99214:25:1:1;36415:25:1:1");
+    cyfx_code(&f, enc, NULL);
+    rcm_cycle *biller = cyfx_user(&f, "bill.biller", RCM_ROLE_BILLER, 0);
+    const char *codes = "SELECT (SELECT group_concat(code) FROM encounter_dx) || ' ' || (SELECT group_concat(code ||"
+                        " mod1) FROM encounter_line) || ' ' || (SELECT count(*) FROM finding_override)";
+    cr_assert_str_eq(cyfx_text(&f, codes), "I10 9921425,3641525 0");
+    rcm_coding *c = calloc(1, sizeof(*c));
+    cr_assert_not_null(c);
+    cyfx_codes(c, "E11.9", "99215:::1");
+    rcm_findings fl;
+    rcm_findings_init(&fl);
+    int rc = rcm_coding_assign(biller, enc, c, &fl, &f.err);
+    cyfx_expect_denied(&f, biller, rc, "coding.write", "assign");
+    cr_assert_str_eq(f.err.msg, "user 'bill.biller' (biller) may not assign codes, override findings, sign off:"
+                                " needs the coder role");
+    cr_assert_eq(fl.n, 0, "no findings for a refused assignment");
+    rc = rcm_coding_override(biller, enc, "MOD-005", 2, "the lab says so", &f.err);
+    cyfx_expect_denied(&f, biller, rc, "coding.write", "override");
+    rc = rcm_coding_signoff(biller, enc, &fl, &f.err);
+    cyfx_expect_denied(&f, biller, rc, "coding.write", "signoff");
+    cr_assert_str_eq(cyfx_text(&f, codes), "I10 9921425,3641525 0", "the codes are the coder's");
+    cr_assert_str_eq(status_of(&f, "ENC-1"), "coded");
+    /* a biller with the coder role too (a small practice) may */
+    rcm_cycle *both = cyfx_user(&f, "sam.both", RCM_ROLE_BILLER | RCM_ROLE_CODER, 0);
+    cr_assert_eq(rcm_coding_assign(both, enc, c, &fl, &f.err), 0, "%s", f.err.msg);
+    cr_assert_str_eq(cyfx_text(&f, codes), "E119 99215 0");
+    rcm_findings_release(&fl);
+    free(c);
+    cyfx_close(&f);
+}
+
+Test(cycle_coding, reading_the_queue_the_codes_or_the_coders_view_is_a_read_event)
+{
+    cyfx f;
+    cyfx_open(&f);
+    int64_t enc = cyfx_add(&f, "ENC-1", NULL, "MCR", "I10", "99213");
+    cyfx_add(&f, "ENC-2", "2022-06-16", "MCR", "I10", "99213");
+    int64_t patient = cyfx_int(&f, "SELECT patient_id FROM encounter WHERE ext_id = 'ENC-1'");
+    rcm_cycle *auditor = cyfx_user(&f, "audrey.auditor", RCM_ROLE_AUDITOR, 0);
+    rcm_coding_item *q = NULL;
+    size_t n = 0;
+    cr_assert_eq(rcm_coding_queue(auditor, &q, &n, &f.err), 0, "%s", f.err.msg);
+    free(q);
+    cr_assert_eq(n, 2);
+    cr_assert_str_eq(cyfx_last_event(&f), "audrey.auditor read ok  0 0 0 coding queue rows=2");
+    rcm_coding c;
+    char want[160];
+    cr_assert_eq(rcm_coding_get(auditor, enc, 1, &c, &f.err), 0, "%s", f.err.msg);
+    snprintf(want, sizeof(want), "audrey.auditor read ok encounter %lld %lld 0 coding get proposed", (long long)enc,
+             (long long)patient);
+    cr_assert_str_eq(cyfx_last_event(&f), want);
+    json_t *j = NULL;
+    cr_assert_eq(rcm_coding_show(auditor, enc, &j, &f.err), 0, "%s", f.err.msg);
+    json_decref(j);
+    snprintf(want, sizeof(want), "audrey.auditor read ok encounter %lld %lld 0 coding show", (long long)enc,
+             (long long)patient);
+    cr_assert_str_eq(cyfx_last_event(&f), want);
+    /* an encounter that is not there: an error, no read */
+    int64_t seq = cyfx_int(&f, "SELECT max(seq) FROM audit_log");
+    cr_assert_eq(rcm_coding_show(auditor, 99, &j, &f.err), RCM_ENOTFOUND);
+    cr_assert_eq(rcm_coding_get(auditor, 99, 0, &c, &f.err), RCM_ENOTFOUND);
+    cr_assert_eq(cyfx_int(&f, "SELECT max(seq) FROM audit_log"), seq);
     cyfx_close(&f);
 }

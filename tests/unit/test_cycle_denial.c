@@ -228,7 +228,7 @@ Test(cycle_denial, bundling_denial_corrected_by_the_coder_becomes_a_replacement_
                      "transfer:4500:1");
     cr_assert_eq(q("SELECT count(*) FROM ledger WHERE kind = 'transfer' AND remit_claim_id IS NULL"), 2);
     pfx_ledger_ok(&f);
-    cr_assert_eq(q("SELECT count(*) FROM audit_event WHERE action = 'correct' AND entity = 'claim'"
+    cr_assert_eq(q("SELECT count(*) FROM audit_log WHERE action = 'correct' AND entity = 'claim'"
                    " AND entity_id = 1 AND detail LIKE 'replaced by claim 2 C000000002 freq 7 ref F8 ICN0001%'"), 1);
 
     /* its 837: frequency 7 with REF*F8, read back without a problem */
@@ -379,7 +379,7 @@ Test(cycle_denial, eligibility_denial_rebilled_after_a_coverage_fix)
     cr_assert_eq(pfx_balance(&f, "C000000001", "all"), 0);
     cr_assert_eq(pfx_balance(&f, "C000000002", "payer"), 26000);
     cr_assert_eq(qf("SELECT count(*) FROM ledger WHERE claim_id = %lld AND kind <> 'transfer'", c2), 0);
-    cr_assert_eq(q("SELECT count(*) FROM audit_event WHERE action = 'rebill' AND detail LIKE"
+    cr_assert_eq(q("SELECT count(*) FROM audit_log WHERE action = 'rebill' AND detail LIKE"
                    " '%note: member id corrected'"), 1);
     pfx_ledger_ok(&f);
     cr_assert_eq(rcm_denial_rebill(f.cy, c2, NULL, &out, &f.err), RCM_EDENIED, "no denial on the replacement");
@@ -416,10 +416,10 @@ Test(cycle_denial, coverage_ended_denial_rebilled_to_the_new_payer_as_an_origina
     cr_assert_eq(qf("SELECT payer_id FROM coverage WHERE coverage_id = (SELECT coverage_id FROM claim"
                     " WHERE claim_id = %lld)", c1), bcbs, "the same row (patient, seq) now names BCBS");
     cr_assert_eq(qf("SELECT payer_id FROM claim WHERE claim_id = %lld", c1), mcr, "the claim keeps its payer");
-    cr_assert_eq(q("SELECT count(*) FROM audit_event WHERE action = 'coverage-set' AND detail LIKE '%BCBS%'"
+    cr_assert_eq(q("SELECT count(*) FROM audit_log WHERE action = 'coverage-set' AND detail LIKE '%BCBS%'"
                    " AND detail NOT LIKE '%XYZ123456789%'"), 1);
     cr_assert_eq(rcm_coverage_set(f.cy, &u, &f.err), 0, "%s", f.err.msg);
-    cr_assert_eq(q("SELECT count(*) FROM audit_event WHERE action = 'coverage-set'"), 1, "the same: nothing written");
+    cr_assert_eq(q("SELECT count(*) FROM audit_log WHERE action = 'coverage-set'"), 1, "the same: nothing written");
 
     int64_t c2 = 0;
     cr_assert_eq(rcm_denial_rebill(f.cy, c1, "moved to BCBS", &c2, &f.err), 0, "%s", f.err.msg);
@@ -452,8 +452,8 @@ Test(cycle_denial, coverage_ended_denial_rebilled_to_the_new_payer_as_an_origina
     cr_assert_eq(qf("SELECT count(*) FROM work_item WHERE claim_id = %lld AND status = 'open'", c1), 0);
     cr_assert_str_eq(tf("SELECT summary FROM work_item WHERE claim_id = %lld AND status = 'open'", c2),
                      "submit claim C000000002 to BCBS (rebills C000000001: coverage P changed payer)");
-    cr_assert_eq(q("SELECT count(*) FROM audit_event WHERE action = 'rebill' AND detail LIKE"
-                   " '%freq 1 to payer%BCBS%moved 260.00; note: moved to BCBS'"), 1);
+    cr_assert_eq(q("SELECT count(*) FROM audit_log WHERE action = 'rebill' AND detail LIKE"
+                   " '%freq 1 to payer%BCBS%moved 260.00; status denied -> closed; note: moved to BCBS'"), 1);
     pfx_ledger_ok(&f);
 
     /* the new claim goes out to BCBS as an original: frequency 1, no REF*F8 */
@@ -493,7 +493,7 @@ Test(cycle_denial, rebill_to_a_new_payer_needs_its_coverage_in_force_on_the_date
 Test(cycle_denial, coverage_set_refuses_bad_fields_and_changes_nothing)
 {
     billed_claim("ENC-1");
-    int64_t events = q("SELECT count(*) FROM audit_event");
+    int64_t events = q("SELECT count(*) FROM audit_log");
     const char *before = cyfx_text(&f, "SELECT group_concat(coverage_id || payer_id || seq || member_id || group_no"
                                        " || relation || COALESCE(eff_from, '-') || COALESCE(eff_to, '-'), '|')"
                                        " FROM coverage");
@@ -549,7 +549,7 @@ Test(cycle_denial, coverage_set_refuses_bad_fields_and_changes_nothing)
                                    " || relation || COALESCE(eff_from, '-') || COALESCE(eff_to, '-'), '|')"
                                    " FROM coverage"),
                      keep, "no coverage changed");
-    cr_assert_eq(q("SELECT count(*) FROM audit_event"), events, "no audit event");
+    cr_assert_eq(q("SELECT count(*) FROM audit_log"), events, "no audit event");
 
     /* a secondary added, then listed after the primary */
     rcm_coverage_update ok;
@@ -614,11 +614,21 @@ Test(cycle_denial, write_offs_close_the_denial_then_the_claim)
     int64_t c1 = billed_claim("ENC-1");
     post_eligibility(c1, "ICN0003", "TRACE-3");
     int64_t d1 = denial_of(c1, 1), d2 = denial_of(c1, 2);
-    cr_assert_eq(rcm_denial_writeoff(f.cy, d1, "  ", &f.err), RCM_EINVAL, "a reason is required");
-    cr_assert_eq(rcm_denial_writeoff(f.cy, d1, NULL, &f.err), RCM_EINVAL);
-    cr_assert_eq(rcm_denial_writeoff(f.cy, 999, "why", &f.err), RCM_ENOTFOUND);
+    cr_assert_eq(rcm_denial_writeoff(f.cy, d1, "  ", NULL, &f.err), RCM_EINVAL, "a reason is required");
+    cr_assert_eq(rcm_denial_writeoff(f.cy, d1, NULL, NULL, &f.err), RCM_EINVAL);
+    cr_assert_eq(rcm_denial_writeoff(f.cy, 999, "why", NULL, &f.err), RCM_ENOTFOUND);
 
-    cr_assert_eq(rcm_denial_writeoff(f.cy, d1, "coverage ended, no other coverage", &f.err), 0, "%s", f.err.msg);
+    /* 215.00 is above the approval threshold (100.00): a second person approves it, then it posts */
+    rcm_writeoff_result res;
+    cr_assert_eq(rcm_denial_writeoff(f.cy, d1, "coverage ended, no other coverage", &res, &f.err), 0, "%s",
+                 f.err.msg);
+    cr_assert_eq(res.amount_cents, 21500);
+    cr_assert_gt(res.request_id, 0);
+    cr_assert_eq(q("SELECT count(*) FROM ledger WHERE kind = 'writeoff'"), 0, "nothing posted yet");
+    cr_assert_str_eq(tf("SELECT status FROM denial WHERE denial_id = %lld", d1), "open");
+    rcm_cycle *approver = cyfx_user(&f, "approver", RCM_ROLE_BILLER, 0);
+    cr_assert_eq(rcm_writeoff_approve(approver, res.request_id, NULL, &f.err), 0, "%s", f.err.msg);
+    cr_assert_str_eq(tf("SELECT user_name FROM ledger WHERE kind = 'writeoff' AND claim_id = %lld", c1), "approver");
     cr_assert_str_eq(tf("SELECT kind || ':' || line_no || ':' || group_code || carc || ':' || amount_cents || ':'"
                         " || memo FROM ledger WHERE kind = 'writeoff' AND claim_id = %lld", c1),
                      "writeoff:1:CO27:-21500:denial 1 written off: coverage ended, no other coverage");
@@ -626,15 +636,18 @@ Test(cycle_denial, write_offs_close_the_denial_then_the_claim)
     cr_assert_str_eq(tf("SELECT status FROM claim WHERE claim_id = %lld", c1), "denied", "line 2 is still open");
     cr_assert_eq(qf("SELECT count(*) FROM work_item WHERE claim_id = %lld AND status = 'open'", c1), 1,
                  "the claim's biller item stays while a denial is open");
-    cr_assert_eq(rcm_denial_writeoff(f.cy, d1, "again", &f.err), RCM_EDENIED);
+    cr_assert_eq(rcm_denial_writeoff(f.cy, d1, "again", NULL, &f.err), RCM_EDENIED);
     pfx_ledger_ok(&f);
 
-    cr_assert_eq(rcm_denial_writeoff(f.cy, d2, "coverage ended", &f.err), 0, "%s", f.err.msg);
+    cr_assert_eq(rcm_denial_writeoff(f.cy, d2, "coverage ended", &res, &f.err), 0, "%s", f.err.msg);
+    cr_assert_eq(res.request_id, 0, "45.00 posts at once");
+    cr_assert_eq(res.amount_cents, 4500);
     cr_assert_str_eq(tf("SELECT status FROM claim WHERE claim_id = %lld", c1), "closed");
     cr_assert_eq(pfx_balance(&f, "C000000001", "all"), 0);
     cr_assert_eq(qf("SELECT count(*) FROM work_item WHERE claim_id = %lld AND status = 'open'", c1), 0);
-    cr_assert_eq(q("SELECT count(*) FROM audit_event WHERE action = 'writeoff' AND entity = 'denial'"
-                   " AND detail LIKE '%CO-27 written off 45.00; reason: coverage ended'"), 1);
+    cr_assert_eq(q("SELECT count(*) FROM audit_log WHERE action = 'writeoff' AND entity = 'denial'"
+                   " AND detail = 'claim C000000001 line 2 CO-27 written off 45.00; denial open -> written-off;"
+                   " claim denied -> closed; reason: coverage ended'"), 1);
     rcm_ledger_report lr;
     cr_assert_eq(rcm_ledger_check(f.cy, &lr, &f.err), 0, "%s", f.err.msg);
     cr_assert_eq(lr.writeoffs_cents, 26000);
@@ -662,7 +675,7 @@ Test(cycle_denial, appeals_go_level_by_level_until_the_deadline)
     /* the claim is not replaced or written off under a pending appeal, and not appealed twice */
     int64_t out = 0;
     cr_assert_eq(rcm_appeal_file(f.cy, d1, NULL, &out, &f.err), RCM_EDENIED);
-    cr_assert_eq(rcm_denial_writeoff(f.cy, d1, "no", &f.err), RCM_EDENIED);
+    cr_assert_eq(rcm_denial_writeoff(f.cy, d1, "no", NULL, &f.err), RCM_EDENIED);
     cr_assert_eq(rcm_denial_rebill(f.cy, c1, NULL, &out, &f.err), RCM_EDENIED);
     cr_assert_not_null(strstr(f.err.msg, "appeal is pending"), "%s", f.err.msg);
 
@@ -698,8 +711,8 @@ Test(cycle_denial, appeals_go_level_by_level_until_the_deadline)
     cr_assert_eq(rcm_appeal_file(f.cy, d2, NULL, &out, &f.err), 0, "%s", f.err.msg);
     cr_assert_eq(rcm_appeal_close(f.cy, out, "withdrawn", &f.err), 0, "%s", f.err.msg);
     cr_assert_str_eq(tf("SELECT status FROM denial WHERE denial_id = %lld", d2), "open");
-    cr_assert_eq(q("SELECT count(*) FROM audit_event WHERE action = 'appeal'"), 3);
-    cr_assert_eq(q("SELECT count(*) FROM audit_event WHERE action = 'appeal-close'"), 3);
+    cr_assert_eq(q("SELECT count(*) FROM audit_log WHERE action = 'appeal'"), 3);
+    cr_assert_eq(q("SELECT count(*) FROM audit_log WHERE action = 'appeal-close'"), 3);
     pfx_ledger_ok(&f);
 }
 
@@ -721,7 +734,7 @@ Test(cycle_denial, list_filters_by_route_and_status)
         cr_assert_eq(n, cases[i].n, "case %zu", i);
         free(v);
     }
-    cr_assert_eq(rcm_denial_writeoff(f.cy, denial_of(c2, 2), "small balance", &f.err), 0, "%s", f.err.msg);
+    cr_assert_eq(rcm_denial_writeoff(f.cy, denial_of(c2, 2), "small balance", NULL, &f.err), 0, "%s", f.err.msg);
     cr_assert_eq(rcm_denial_list(f.cy, "biller", 1, &v, &n, &f.err), 0);
     cr_assert_eq(n, 1);
     cr_assert_eq(v[0].line_no, 1);
@@ -732,4 +745,12 @@ Test(cycle_denial, list_filters_by_route_and_status)
     cr_assert_str_eq(v[2].claim_no, "C000000002");
     cr_assert_str_eq(v[2].code, "93000");
     free(v);
+    /* each list is one read event, with what was asked and how many rows it showed */
+    cr_assert_str_eq(cyfx_text(&f, "SELECT group_concat(entity || ' ' || entity_id || ' ' || detail, '; ')"
+                                   " FROM (SELECT * FROM audit_log WHERE action = 'read' AND entity = 'denial'"
+                                   " ORDER BY seq)"),
+                     "denial 0 denials list route=all status=open rows=3; denial 0 denials list route=coder"
+                     " status=open rows=1; denial 0 denials list route=biller status=open rows=2; denial 0 denials"
+                     " list route=patient status=open rows=0; denial 0 denials list route=biller status=open rows=1;"
+                     " denial 0 denials list route=all status=all rows=3");
 }

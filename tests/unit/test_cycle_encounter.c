@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cycle_fixture.h"
+#include "cycle_fixture_claims.h"
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -54,6 +55,26 @@ static void expect_fail(int rc, int want_rc, long want_line, const char *fragmen
               F.err.source ? F.err.source : "(none)");
 }
 
+/*
+ * A handle on another store st (a new one: its admin is bootstrapped) for a
+ * new user name with roles; the caller frees it.
+ */
+static rcm_cycle *open_user(rcm_store *st, const char *name, unsigned roles)
+{
+    rcm_error err = { 0 };
+    char token[RCM_TOKEN_LEN + 1];
+    rcm_cycle *admin = NULL, *cy = NULL;
+    cr_assert_eq(rcm_auth_bootstrap(st, CYFX_ADMIN, CYFX_PASSWORD, "minimum", CYFX_NOW, &err), 0, "%s", err.msg);
+    cr_assert_eq(rcm_auth_login(st, CYFX_ADMIN, CYFX_PASSWORD, "test", CYFX_NOW, token, &err), 0, "%s", err.msg);
+    cr_assert_eq(rcm_cycle_open(&admin, st, token, "test", CYFX_NOW, &err), 0, "%s", err.msg);
+    cr_assert_eq(rcm_user_add(admin, name, roles, CYFX_PASSWORD, &err), 0, "%s", err.msg);
+    rcm_cycle_free(admin);
+    cr_assert_eq(rcm_auth_login(st, name, CYFX_PASSWORD, "test", CYFX_NOW, token, &err), 0, "%s", err.msg);
+    cr_assert_eq(rcm_cycle_open(&cy, st, token, "test", CYFX_NOW, &err), 0, "%s", err.msg);
+    rcm_cycle_set_now(cy, CYFX_NOW);
+    return cy;
+}
+
 /* ---- the practice ---- */
 
 Test(cycle_encounter, practice_imported_by_the_fixture)
@@ -75,9 +96,18 @@ Test(cycle_encounter, practice_imported_by_the_fixture)
                  6);
     cr_assert_eq(cyfx_int(&F, "SELECT count(*) FROM contract_fee c JOIN payer p USING (payer_id) WHERE p.code = 'AETNA'"),
                  0);
-    /* 1 practice + 2 providers + 3 payers, fees and contracts as one event each */
-    cr_assert_eq(cyfx_int(&F, "SELECT count(*) FROM audit_event WHERE user_name = 'tester'"), 8);
-    cr_assert_eq(cyfx_int(&F, "SELECT min(at) FROM audit_event"), CYFX_NOW);
+    /* tester's import (the fixture's admin wrote the events of its set-up and tester's login before):
+       1 practice + 2 providers + 3 payers, fees and contracts as one event each */
+    cr_assert_eq(cyfx_int(&F, "SELECT count(*) FROM audit_log WHERE user_name = 'tester' AND action <> 'login'"),
+                 8);
+    cr_assert_eq(cyfx_int(&F, "SELECT count(*) FROM audit_log WHERE user_name = 'tester' AND action = 'add'"
+                              " AND outcome = 'ok' AND entity IN ('practice', 'provider', 'payer') AND entity_id > 0"
+                              " AND patient_id = 0 AND claim_id = 0"),
+                 6);
+    cr_assert_eq(cyfx_int(&F, "SELECT min(at) FROM audit_log WHERE user_name = 'tester'"), CYFX_NOW);
+    cr_assert_str_eq(cyfx_text(&F, "SELECT detail FROM audit_log WHERE action = 'add' AND entity = 'payer'"
+                                   " ORDER BY seq LIMIT 1"),
+                     "code MCR payer_id MCRB1");
     cr_assert_gt(cyfx_payer(&F, "AETNA"), 0);
     int64_t id = 0;
     rcm_error err = { 0 };
@@ -102,7 +132,7 @@ Test(cycle_encounter, practice_reimport_updates_what_changed)
     char *c = edit(b, "{\"code\": \"99283\", \"charge\": \"320.00\"}",
                    "{\"code\": \"99283\", \"charge\": \"320.00\"}, {\"code\": \"99213\", \"modifier\": \"GT\","
                    " \"charge\": \"150.00\"}");
-    long events = (long)cyfx_int(&F, "SELECT count(*) FROM audit_event");
+    long events = (long)cyfx_int(&F, "SELECT count(*) FROM audit_log");
     cr_assert_eq(cyfx_import_practice(&F, c), 0, "%s:%ld: %s", F.path, F.err.line, F.err.msg);
     cr_assert_eq(F.rep.added, 1);
     cr_assert_eq(F.rep.updated, 2);
@@ -110,10 +140,13 @@ Test(cycle_encounter, practice_reimport_updates_what_changed)
     cr_assert_eq(cyfx_int(&F, "SELECT timely_days FROM payer WHERE code = 'AETNA'"), 120);
     cr_assert_eq(cyfx_int(&F, "SELECT charge_cents FROM fee WHERE code = '99213' AND modifier = ''"), 15550);
     cr_assert_eq(cyfx_int(&F, "SELECT charge_cents FROM fee WHERE code = '99213' AND modifier = 'GT'"), 15000);
-    /* the payer update and one event for the fees */
-    cr_assert_eq(cyfx_int(&F, "SELECT count(*) FROM audit_event") - events, 2);
-    cr_assert_str_eq(cyfx_text(&F, "SELECT detail FROM audit_event WHERE entity = 'fee' ORDER BY event_id DESC"),
-                     "1 added, 1 updated");
+    /* the payer update and one event for the fees, each with what changed */
+    cr_assert_eq(cyfx_int(&F, "SELECT count(*) FROM audit_log") - events, 2);
+    cr_assert_str_eq(cyfx_text(&F, "SELECT detail FROM audit_log WHERE entity = 'fee' ORDER BY seq DESC"),
+                     "1 added, 1 updated: 99213 150.00 -> 155.50; 99213-GT none -> 150.00");
+    cr_assert_str_eq(cyfx_text(&F, "SELECT action || ' ' || detail FROM audit_log WHERE entity = 'payer'"
+                                   " ORDER BY seq DESC"),
+                     "update code AETNA payer_id 60054: timely_days 90 -> 120");
     free(a);
     free(b);
     free(c);
@@ -126,9 +159,9 @@ Test(cycle_encounter, practice_row_itself_is_updated)
     cr_assert_eq(F.rep.updated, 1);
     cr_assert_eq(F.rep.unchanged, 44);
     cr_assert_str_eq(cyfx_text(&F, "SELECT contact || ' ' || created_at FROM practice"), "BILLING DESK 1656676800");
-    cr_assert_str_eq(cyfx_text(&F, "SELECT action || ' ' || detail FROM audit_event WHERE entity = 'practice'"
-                                   " ORDER BY event_id DESC"),
-                     "update npi 1234567893");
+    cr_assert_str_eq(cyfx_text(&F, "SELECT action || ' ' || detail FROM audit_log WHERE entity = 'practice'"
+                                   " ORDER BY seq DESC"),
+                     "update npi 1234567893: contact 'BILLING OFFICE' -> 'BILLING DESK'");
     free(a);
 }
 
@@ -300,7 +333,7 @@ Test(cycle_encounter, import_counts_rows_and_stores_them)
                      "\"rev_code\":\"\"}]}");
     cr_assert_eq(cyfx_int(&F, "SELECT imported_at FROM encounter WHERE ext_id = 'ENC-2'"), CYFX_NOW);
     cr_assert_eq(cyfx_int(&F, "SELECT count(*) FROM encounter WHERE coded_by IS NULL AND signed_by IS NULL"), 3);
-    cr_assert_str_eq(cyfx_text(&F, "SELECT detail FROM audit_event WHERE entity = 'encounter'"),
+    cr_assert_str_eq(cyfx_text(&F, "SELECT detail FROM audit_log WHERE entity = 'encounter'"),
                      "enc-2.jsonl: 3 records, 3 added, 0 updated, 0 unchanged; patients 2 added, 0 updated;"
                      " coverages 3 added, 0 updated");
     /* patient data as sent */
@@ -412,7 +445,7 @@ Test(cycle_encounter, changed_encounter_is_updated_while_new)
 {
     cyfx_add(&F, "ENC-1", NULL, "MCR", "I10", "99213");
     int64_t id = cyfx_enc(&F, "ENC-1");
-    long events = (long)cyfx_int(&F, "SELECT count(*) FROM audit_event");
+    long events = (long)cyfx_int(&F, "SELECT count(*) FROM audit_log");
     cyfx_import_ok(&F, CYFX_ENC(&F, .id = "ENC-1", .dx = "I10,E78.5", .lines = "99214:::1,2",
                                 .services = "office visit, established patient, moderate"));
     cr_assert_eq(F.rep.updated, 1);
@@ -422,12 +455,16 @@ Test(cycle_encounter, changed_encounter_is_updated_while_new)
     cr_assert_not_null(strstr(cyfx_text(&F, "SELECT proposed FROM encounter"), "\"E785\""));
     cr_assert_not_null(strstr(cyfx_text(&F, "SELECT documentation FROM encounter"), "moderate"));
     cr_assert_str_eq(cyfx_text(&F, "SELECT source || ' ' || status FROM encounter"), "enc-3.jsonl:1 new");
-    /* the update and the import's summary */
-    cr_assert_eq(cyfx_int(&F, "SELECT count(*) FROM audit_event") - events, 2);
-    char sql[128];
-    snprintf(sql, sizeof(sql), "SELECT detail FROM audit_event WHERE action = 'update' AND entity_id = %lld",
+    /* the update (the fields that changed, never the clinical text) and the import's summary */
+    cr_assert_eq(cyfx_int(&F, "SELECT count(*) FROM audit_log") - events, 2);
+    char sql[160];
+    snprintf(sql, sizeof(sql), "SELECT detail FROM audit_log WHERE action = 'update' AND entity = 'encounter'"
+             " AND entity_id = %lld",
              (long long)id);
-    cr_assert_str_eq(cyfx_text(&F, sql), "ext_id ENC-1");
+    cr_assert_str_eq(cyfx_text(&F, sql), "ext_id ENC-1: documentation changed; proposed changed");
+    snprintf(sql, sizeof(sql), "SELECT patient_id FROM audit_log WHERE action = 'update' AND entity_id = %lld",
+             (long long)id);
+    cr_assert_eq(cyfx_int(&F, sql), cyfx_int(&F, "SELECT patient_id FROM encounter WHERE ext_id = 'ENC-1'"));
     /* a patient's new address is an update of the patient, not of the encounter */
     cyfx_import_ok(&F, cyfx_encounter(&F, "ENC-2", NULL, "MCR", "I10", "99213"));
     cyfx_import_ok(&F, CYFX_ENC(&F, .id = "ENC-2", .mrn = "MRN-ENC-2", .last = "TESTER-SMITH", .dx = "I10",
@@ -437,14 +474,22 @@ Test(cycle_encounter, changed_encounter_is_updated_while_new)
     cr_assert_eq(F.rep.patients_updated, 1);
     cr_assert_eq(F.rep.coverages_updated, 0);
     cr_assert_str_eq(cyfx_text(&F, "SELECT last FROM patient WHERE mrn = 'MRN-ENC-2'"), "TESTER-SMITH");
-    cr_assert_not_null(strstr(cyfx_text(&F, "SELECT detail FROM audit_event ORDER BY event_id DESC"),
+    cr_assert_not_null(strstr(cyfx_text(&F, "SELECT detail FROM audit_log ORDER BY seq DESC"),
                               "patients 0 added, 1 updated"));
-    /* a coverage changed: an update of the coverage */
+    /* the patient's event names the field, never the name */
+    cr_assert_str_eq(cyfx_text(&F, "SELECT detail FROM audit_log WHERE action = 'update' AND entity = 'patient'"),
+                     "patient: last changed");
+    /* a coverage changed: an update of the coverage, the member id named but not shown */
     cyfx_import_ok(&F, CYFX_ENC(&F, .id = "ENC-2", .mrn = "MRN-ENC-2", .last = "TESTER-SMITH", .dx = "I10",
                                 .lines = "99213", .member = "1EG4TE5MK74"));
     cr_assert_eq(F.rep.unchanged, 1);
     cr_assert_eq(F.rep.coverages_updated, 1);
     cr_assert_eq(F.rep.patients_updated, 0);
+    cr_assert_str_eq(cyfx_text(&F, "SELECT detail FROM audit_log WHERE action = 'update' AND entity = 'coverage'"),
+                     "seq P: member_id changed");
+    cr_assert_eq(cyfx_int(&F, "SELECT count(*) FROM audit_log WHERE instr(detail, '1EG4TE')"
+                              " OR instr(detail, 'TESTER')"),
+                 0);
 }
 
 Test(cycle_encounter, change_after_coding_is_refused_whole)
@@ -829,10 +874,9 @@ Test(cycle_encounter, no_practice_no_import)
     char path[320];
     snprintf(path, sizeof(path), "%s/empty.db", F.dir);
     rcm_store *st = NULL;
-    rcm_cycle *cy = NULL;
     rcm_error err = { 0 };
     cr_assert_eq(rcm_store_open(&st, path, RCM_STORE_CREATE, &err), 0);
-    cr_assert_eq(rcm_cycle_new(&cy, st, "tester", &err), 0);
+    rcm_cycle *cy = open_user(st, "biller", RCM_ROLE_BILLER);
     cyfx_import(&F, cyfx_encounter(&F, "ENC-1", NULL, "MCR", "I10", "99213"));   /* writes the file */
     memset(&err, 0, sizeof(err));
     cr_assert_eq(rcm_encounter_import(cy, F.path, NULL, &err), RCM_ENOTFOUND);
@@ -840,4 +884,256 @@ Test(cycle_encounter, no_practice_no_import)
     cr_assert_eq(rcm_store_in_transaction(st), 0);
     rcm_cycle_free(cy);
     rcm_store_close(st);
+}
+
+/* ---- who may: the permissions of encounter.h (RCM_PERMS), and the trail of reads and changes ---- */
+
+/* Each call names a file that does not exist: the permission is checked before anything is read. */
+static int call_practice_import(rcm_cycle *cy) { return rcm_practice_import(cy, "missing.json", NULL, &F.err); }
+static int call_encounter_import(rcm_cycle *cy) { return rcm_encounter_import(cy, "missing.jsonl", NULL, &F.err); }
+
+static int call_encounter_find(rcm_cycle *cy)
+{
+    int64_t id = 0;
+    return rcm_encounter_find(cy, "ENC-1", &id, &F.err);
+}
+
+static int call_encounter_get(rcm_cycle *cy)
+{
+    rcm_encounter_info e;
+    int rc = rcm_encounter_get(cy, cyfx_enc(&F, "ENC-1"), &e, &F.err);
+    if (rc == 0)
+        rcm_encounter_info_release(&e);
+    return rc;
+}
+
+static rcm_coverage_update coverage_bcbs(void)
+{
+    rcm_coverage_update u;
+    memset(&u, 0, sizeof(u));
+    u.mrn = "MRN-ENC-1";
+    u.seq = "P";
+    u.payer = "BCBS";
+    u.member_id = "XYZ123456789";
+    u.sub_dob = RCM_DATE_NONE;
+    u.from = RCM_DATE_NONE;
+    u.to = RCM_DATE_NONE;
+    return u;
+}
+
+static int call_coverage_set(rcm_cycle *cy)
+{
+    rcm_coverage_update u = coverage_bcbs();
+    return rcm_coverage_set(cy, &u, &F.err);
+}
+
+static int call_coverage_list(rcm_cycle *cy)
+{
+    rcm_coverage_row *v = NULL;
+    size_t n = 0;
+    int rc = rcm_coverage_list(cy, "MRN-ENC-1", &v, &n, &F.err);
+    free(v);
+    return rc;
+}
+
+static int call_practice_get(rcm_cycle *cy)
+{
+    rcm_practice_info p;
+    return rcm_practice_get(cy, &p, &F.err);
+}
+
+static int call_provider_list(rcm_cycle *cy)
+{
+    rcm_provider_info *v = NULL;
+    size_t n = 0;
+    int rc = rcm_provider_list(cy, &v, &n, &F.err);
+    free(v);
+    return rc;
+}
+
+static int call_payer_list(rcm_cycle *cy)
+{
+    rcm_payer_info *v = NULL;
+    size_t n = 0;
+    int rc = rcm_payer_list(cy, &v, &n, &F.err);
+    free(v);
+    return rc;
+}
+
+static int call_payer_find(rcm_cycle *cy)
+{
+    int64_t id = 0;
+    return rcm_payer_find(cy, "MCR", &id, &F.err);
+}
+
+typedef struct deny_case {
+    const char *what;
+    int (*call)(rcm_cycle *cy);
+    const char *perm;
+    unsigned denied;            /* the roles refused (each alone) */
+} deny_case;
+
+Test(cycle_encounter, each_step_refuses_the_roles_without_its_permission_and_logs_the_denial)
+{
+    static const deny_case cases[] = {
+        { "practice import", call_practice_import, "practice.import",
+          RCM_ROLE_CODER | RCM_ROLE_BILLER | RCM_ROLE_AUDITOR },
+        { "encounter import", call_encounter_import, "encounter.import",
+          RCM_ROLE_CODER | RCM_ROLE_AUDITOR | RCM_ROLE_ADMIN },
+        { "encounter find", call_encounter_find, "encounter.read", RCM_ROLE_ADMIN },
+        { "encounter get", call_encounter_get, "encounter.read", RCM_ROLE_ADMIN },
+        { "coverage set", call_coverage_set, "coverage.set", RCM_ROLE_CODER | RCM_ROLE_AUDITOR | RCM_ROLE_ADMIN },
+        { "coverage list", call_coverage_list, "coverage.read", RCM_ROLE_CODER | RCM_ROLE_ADMIN },
+        /* every role reads the practice: nobody is refused */
+        { "practice get", call_practice_get, "practice.read", 0 },
+        { "provider list", call_provider_list, "practice.read", 0 },
+        { "payer list", call_payer_list, "practice.read", 0 },
+        { "payer find", call_payer_find, "practice.read", 0 },
+    };
+    static const struct {
+        const char *name;
+        unsigned role;
+    } people[] = { { "cora.coder", RCM_ROLE_CODER }, { "bill.biller", RCM_ROLE_BILLER },
+                   { "audrey.auditor", RCM_ROLE_AUDITOR }, { "ada.admin", RCM_ROLE_ADMIN } };
+    cyfx_add(&F, "ENC-1", NULL, "MCR", "I10", "99213");
+    rcm_cycle *cy[4];
+    for (size_t p = 0; p < COUNT(people); p++)
+        cy[p] = cyfx_user(&F, people[p].name, people[p].role, 0);
+    long refused = 0;
+    for (size_t i = 0; i < COUNT(cases); i++) {
+        for (size_t p = 0; p < COUNT(people); p++) {
+            char what[96];
+            snprintf(what, sizeof(what), "%s as %s", cases[i].what, people[p].name);
+            memset(&F.err, 0, sizeof(F.err));
+            int rc = cases[i].call(cy[p]);
+            if (cases[i].denied & people[p].role) {
+                cyfx_expect_denied(&F, cy[p], rc, cases[i].perm, what);
+                refused++;
+            } else {
+                /* allowed: whatever the step says then, it is not a refusal */
+                cr_expect_neq(rc, RCM_EDENIED, "%s: %s", what, F.err.msg);
+            }
+        }
+    }
+    cr_assert_eq(cyfx_int(&F, "SELECT count(*) FROM audit_log WHERE action = 'denied' AND outcome = 'denied'"),
+                 refused);
+    /* of the coverage sets, only the biller's went through */
+    cr_assert_str_eq(cyfx_text(&F, "SELECT p.code FROM coverage c JOIN payer p USING (payer_id)"), "BCBS");
+    cr_assert_eq(cyfx_int(&F, "SELECT count(*) FROM audit_log WHERE action = 'coverage-set'"), 1);
+}
+
+Test(cycle_encounter, a_coder_cannot_import_the_practice_the_admin_can)
+{
+    rcm_cycle *coder = cyfx_user(&F, "cora.coder", RCM_ROLE_CODER, 0);
+    char *a = edit(cyfx_practice_json, "\"timely_days\": 90", "\"timely_days\": 120");
+    char path[320];
+    snprintf(path, sizeof(path), "%s/practice-new.json", F.dir);
+    FILE *fp = fopen(path, "w");
+    cr_assert_not_null(fp);
+    fputs(a, fp);
+    fclose(fp);
+    free(a);
+    cyfx_sum before = cyfx_digest(&F);
+    int rc = rcm_practice_import(coder, path, NULL, &F.err);
+    cyfx_expect_denied(&F, coder, rc, "practice.import", "practice import");
+    cr_assert_str_eq(F.err.msg, "user 'cora.coder' (coder) may not load or update the practice file: needs the admin"
+                                " role");
+    cr_assert_eq(cyfx_int(&F, "SELECT timely_days FROM payer WHERE code = 'AETNA'"), 90);
+    cr_assert_neq(strcmp(cyfx_digest(&F).s, before.s), 0, "the denial itself is on the trail");
+    cr_assert_eq(rcm_practice_import(F.admin, path, NULL, &F.err), 0, "%s", F.err.msg);
+    cr_assert_eq(cyfx_int(&F, "SELECT timely_days FROM payer WHERE code = 'AETNA'"), 120);
+    cr_assert_str_eq(cyfx_last_event(&F),
+                     "admin update ok payer 3 0 0 code AETNA payer_id 60054: timely_days 90 -> 120");
+}
+
+Test(cycle_encounter, reading_an_encounter_or_a_patients_coverage_is_a_read_event_on_the_patient)
+{
+    int64_t enc = cyfx_add(&F, "ENC-1", NULL, "MCR", "I10", "99213");
+    int64_t patient = cyfx_int(&F, "SELECT patient_id FROM encounter WHERE ext_id = 'ENC-1'");
+    rcm_cycle *auditor = cyfx_user(&F, "audrey.auditor", RCM_ROLE_AUDITOR, 0);
+    rcm_encounter_info e;
+    cr_assert_eq(rcm_encounter_get(auditor, enc, &e, &F.err), 0, "%s", F.err.msg);
+    rcm_encounter_info_release(&e);
+    char want[160];
+    snprintf(want, sizeof(want), "audrey.auditor read ok encounter %lld %lld 0 encounter get", (long long)enc,
+             (long long)patient);
+    cr_assert_str_eq(cyfx_last_event(&F), want);
+    rcm_coverage_row *v = NULL;
+    size_t n = 0;
+    cr_assert_eq(rcm_coverage_list(auditor, "MRN-ENC-1", &v, &n, &F.err), 0, "%s", F.err.msg);
+    free(v);
+    cr_assert_eq(n, 1);
+    snprintf(want, sizeof(want), "audrey.auditor read ok patient %lld %lld 0 coverage list rows=1", (long long)patient,
+             (long long)patient);
+    cr_assert_str_eq(cyfx_last_event(&F), want);
+    /* a lookup returns only an id: no read event */
+    int64_t seq = cyfx_int(&F, "SELECT max(seq) FROM audit_log");
+    int64_t id = 0;
+    cr_assert_eq(rcm_encounter_find(auditor, "ENC-1", &id, &F.err), 0, "%s", F.err.msg);
+    cr_assert_eq(cyfx_int(&F, "SELECT max(seq) FROM audit_log"), seq);
+    /* a read that finds nothing writes nothing */
+    cr_assert_eq(rcm_encounter_get(auditor, 999, &e, &F.err), RCM_ENOTFOUND);
+    cr_assert_eq(cyfx_int(&F, "SELECT max(seq) FROM audit_log"), seq);
+    /* the patient's accounting: every event about them */
+    snprintf(want, sizeof(want), "SELECT count(*) FROM audit_log WHERE action = 'read' AND patient_id = %lld",
+             (long long)patient);
+    cr_assert_eq(cyfx_int(&F, want), 2);
+}
+
+Test(cycle_encounter, coverage_set_logs_what_changed_without_the_member_id)
+{
+    cyfx_add(&F, "ENC-1", NULL, "MCR", "I10", "99213");
+    rcm_cycle *biller = cyfx_user(&F, "bill.biller", RCM_ROLE_BILLER, 0);
+    rcm_coverage_update u = coverage_bcbs();
+    u.from = rcm_date_from_ymd(2022, 1, 1);
+    cr_assert_eq(rcm_coverage_set(biller, &u, &F.err), 0, "%s", F.err.msg);
+    int64_t patient = cyfx_int(&F, "SELECT patient_id FROM patient WHERE mrn = 'MRN-ENC-1'");
+    char want[200];
+    snprintf(want, sizeof(want),
+             "patient %lld seq P: payer MCR -> BCBS; from 2020-01-01 -> 2022-01-01; member_id changed",
+             (long long)patient);
+    cr_assert_str_eq(cyfx_text(&F, "SELECT detail FROM audit_log WHERE action = 'coverage-set'"), want);
+    /* a new secondary: what it is, the member id only said to be set */
+    u.seq = "S";
+    u.payer = "AETNA";
+    u.relation = "01";
+    u.sub_last = "SPOUSE";
+    u.sub_first = "SAM";
+    u.sub_sex = "M";
+    u.sub_dob = rcm_date_from_ymd(1948, 5, 5);
+    cr_assert_eq(rcm_coverage_set(biller, &u, &F.err), 0, "%s", F.err.msg);
+    snprintf(want, sizeof(want), "patient %lld seq S added: payer AETNA (payer %lld); relation 01; from 2022-01-01;"
+             " to open; member_id set; subscriber set",
+             (long long)patient, (long long)cyfx_payer(&F, "AETNA"));
+    cr_assert_str_eq(cyfx_text(&F, "SELECT detail FROM audit_log WHERE action = 'coverage-set' ORDER BY seq DESC"),
+                     want);
+    /* the subscriber moves: named, not shown */
+    u.sub_dob = rcm_date_from_ymd(1948, 5, 6);
+    u.sub_last = "SPOUSE-DOE";
+    cr_assert_eq(rcm_coverage_set(biller, &u, &F.err), 0, "%s", F.err.msg);
+    snprintf(want, sizeof(want), "patient %lld seq S: subscriber name changed; subscriber dob changed",
+             (long long)patient);
+    cr_assert_str_eq(cyfx_text(&F, "SELECT detail FROM audit_log WHERE action = 'coverage-set' ORDER BY seq DESC"),
+                     want);
+    cr_assert_eq(cyfx_int(&F, "SELECT count(*) FROM audit_log WHERE instr(detail, 'XYZ1234')"
+                              " OR instr(detail, 'SPOUSE') OR instr(detail, '1948')"),
+                 0);
+    /* the same again: nothing written */
+    int64_t seq = cyfx_int(&F, "SELECT max(seq) FROM audit_log");
+    cr_assert_eq(rcm_coverage_set(biller, &u, &F.err), 0, "%s", F.err.msg);
+    cr_assert_eq(cyfx_int(&F, "SELECT max(seq) FROM audit_log"), seq);
+}
+
+Test(cycle_encounter, an_encounter_update_shows_ids_and_dates_before_and_after_and_names_the_rest)
+{
+    int64_t id = cyfx_add(&F, "ENC-1", NULL, "MCR", "I10", "99213");
+    cyfx_import_ok(&F, CYFX_ENC(&F, .id = "ENC-1", .date = "2022-06-16", .provider = CYFX_NPI2, .dx = "I10",
+                                .lines = "99213", .prior_auth = "AUTH777"));
+    cr_assert_eq(F.rep.updated, 1);
+    char sql[160];
+    snprintf(sql, sizeof(sql), "SELECT detail FROM audit_log WHERE action = 'update' AND entity = 'encounter'"
+             " AND entity_id = %lld",
+             (long long)id);
+    cr_assert_str_eq(cyfx_text(&F, sql), "ext_id ENC-1: provider_id 1 -> 2; dos 2022-06-15 -> 2022-06-16;"
+                                         " dos_to 2022-06-15 -> 2022-06-16; prior_auth changed");
 }

@@ -184,6 +184,16 @@ Test(cycle_ledger, rows_of_a_claim_in_order)
     cr_assert_eq(reversals, 4);
     cr_assert_eq(patient, 3, "three patient transfers: 18.50, its reversal, 20.00");
     free(rows);
+    /* the rows shown are a read of the claim, found by its patient */
+    char want[128];
+    snprintf(want, sizeof(want), "read claim 1 1 1 ledger of claim C000000001 rows=%zu", n);
+    cr_assert_str_eq(cyfx_text(&f, "SELECT group_concat(action || ' ' || entity || ' ' || entity_id || ' ' || claim_id"
+                                   " || ' ' || (patient_id = (SELECT patient_id FROM claim WHERE claim_id = 1))"
+                                   " || ' ' || detail, '; ') FROM audit_log WHERE action = 'read'"
+                                   " AND detail LIKE 'ledger%'"),
+                     want);
     cr_assert_eq(rcm_ledger_rows(f.cy, "C999", &rows, &n, &err), RCM_ENOTFOUND);
     cr_assert_eq(n, 0);
+    cr_assert_eq(cyfx_int(&f, "SELECT count(*) FROM audit_log WHERE action = 'read' AND detail LIKE 'ledger%'"), 1,
+                 "nothing shown, no read");
 }

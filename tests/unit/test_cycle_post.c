@@ -73,7 +73,7 @@ Test(cycle_post, full_payment_contractual_and_coinsurance)
                                    " || ' ' || expected_cents FROM remit_line"),
                      "1 99213 7400 9250 9250");
     cr_assert_eq(q("SELECT count(*) FROM x12_file WHERE kind = '835' AND direction = 'in'"), 1);
-    cr_assert_eq(q("SELECT count(*) FROM audit_event WHERE action = 'post' AND entity = 'remit'"), 1,
+    cr_assert_eq(q("SELECT count(*) FROM audit_log WHERE action = 'post' AND entity = 'remit'"), 1,
                  "one audit event per remittance, not per row");
 }
 

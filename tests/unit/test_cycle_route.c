@@ -186,7 +186,7 @@ Test(cycle_route, practice_table_replaces_the_builtin_whole_and_reset_restores_i
                       !list[i].carc[0];
     cr_assert(found_note, "'*' matches anything, a quoted note keeps its comma");
     free(list);
-    cr_assert_eq(cyfx_int(&f, "SELECT count(*) FROM audit_event WHERE action = 'routes-load'"), 1);
+    cr_assert_eq(cyfx_int(&f, "SELECT count(*) FROM audit_log WHERE action = 'routes-load'"), 1);
     cr_assert_eq(rcm_routes_reset(f.cy, &err), 0);
     cycle_route_classify(f.cy, "CO", "45", NULL, 0, &r);
     cr_assert_str_eq(r.route, "auto");

@@ -169,7 +169,7 @@ Test(cycle_submit, writes_the_ready_claims_of_a_payer)
     cr_assert_eq(cyfx_int(&f, "SELECT count(*) FROM x12_file f JOIN batch b ON b.file_id = f.file_id"
                               " WHERE f.kind = '837P' AND f.direction = 'out'"),
                  1);
-    cr_assert_eq(cyfx_int(&f, "SELECT count(*) FROM audit_event WHERE action = 'submit' AND entity = 'batch'"
+    cr_assert_eq(cyfx_int(&f, "SELECT count(*) FROM audit_log WHERE action = 'submit' AND entity = 'batch'"
                               " AND entity_id = 1"),
                  1);
     /* the stored body is the file, byte for byte */
@@ -386,7 +386,7 @@ Test(cycle_submit, a_failure_after_the_file_is_written_removes_it)
     cr_assert_not(exists(&f, "b.837"));
     cr_assert_eq(cyfx_int(&f, "SELECT count(*) FROM x12_file"), 0);
     cr_assert_eq(cyfx_int(&f, "SELECT count(*) FROM claim WHERE status = 'ready'"), 5);
-    cr_assert_eq(cyfx_int(&f, "SELECT count(*) FROM audit_event WHERE action = 'submit'"), 0);
+    cr_assert_eq(cyfx_int(&f, "SELECT count(*) FROM audit_log WHERE action = 'submit'"), 0);
 
     /* the next run: new numbers, and the claims go */
     cyfx_exec(&f, "DROP TRIGGER no_batch");
