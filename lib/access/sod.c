@@ -66,5 +66,5 @@ int cycle_sod(rcm_cycle *cy, int64_t claim_id, const char *what, rcm_error *err)
     return rcm_error_set(err, RCM_EDENIED,
                          "user '%s' coded claim %s and may not %s it: separation of duties (an admin can record "
                          "an exception for a small practice)",
-                         cy->user, claim_no, what);
+                         cy->user, claim_no, strcmp(what, "writeoff") == 0 ? "write off" : what);
 }

@@ -59,28 +59,39 @@ void audit_hash(const audit_row *r, int64_t seq, const char *prev_hex, char out[
 
 static const char *nz(const char *s) { return s ? s : ""; }
 
-int audit_append(rcm_store *st, const audit_row *r, int64_t *seq_out, rcm_error *err)
+void audit_stmts_release(audit_stmts *q)
 {
-    int own = !rcm_store_in_transaction(st), rc;
-    sqlite3_stmt *s = NULL;
-    if (own && (rc = rcm_store_begin(st, err)) < 0)
+    sqlite3_finalize(q->head);
+    sqlite3_finalize(q->ins);
+    q->head = q->ins = NULL;
+}
+
+int audit_append_q(rcm_store *st, audit_stmts *q, const audit_row *r, int64_t *seq_out, rcm_error *err)
+{
+    int rc = 0;
+    if (!q->head && (rc = store_prepare(st, &q->head, "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1",
+                                        err)) < 0)
+        return rc;
+    if (!q->ins && (rc = store_prepare(st, &q->ins,
+                                       "INSERT INTO audit_log (seq, at, user_id, user_name, roles, origin, action,"
+                                       " outcome, entity, entity_id, patient_id, claim_id, detail, prev_hash, hash)"
+                                       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                                       err)) < 0)
         return rc;
     int64_t seq = 1;
     char prev[65] = AUDIT_ZERO_HASH, hash[65];
-    if ((rc = store_prepare(st, &s, "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1", err)) < 0)
-        goto out;
-    int step = sqlite3_step(s);
+    int step = sqlite3_step(q->head);
     if (step == SQLITE_ROW) {
-        seq = sqlite3_column_int64(s, 0) + 1;
-        const unsigned char *h = sqlite3_column_text(s, 1);
+        seq = sqlite3_column_int64(q->head, 0) + 1;
+        const unsigned char *h = sqlite3_column_text(q->head, 1);
         /* chain on the head as stored, even a damaged one: rcm_audit_verify names it */
         snprintf(prev, sizeof(prev), "%s", h ? (const char *)h : "");
     } else if (step != SQLITE_DONE) {
         rc = store_sqlerr(st, err, "reading the audit trail's head");
-        goto out;
     }
-    sqlite3_finalize(s);
-    s = NULL;
+    sqlite3_reset(q->head);
+    if (rc < 0)
+        return rc;
     audit_row row = *r;
     row.user = nz(r->user);
     row.roles = nz(r->roles);
@@ -90,12 +101,7 @@ int audit_append(rcm_store *st, const audit_row *r, int64_t *seq_out, rcm_error 
     row.entity = nz(r->entity);
     row.detail = nz(r->detail);
     audit_hash(&row, seq, prev, hash);
-    if ((rc = store_prepare(st, &s,
-                            "INSERT INTO audit_log (seq, at, user_id, user_name, roles, origin, action, outcome,"
-                            " entity, entity_id, patient_id, claim_id, detail, prev_hash, hash)"
-                            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                            err)) < 0)
-        goto out;
+    sqlite3_stmt *s = q->ins;
     sqlite3_bind_int64(s, 1, seq);
     sqlite3_bind_int64(s, 2, row.at);
     sqlite3_bind_int64(s, 3, row.user_id);
@@ -112,10 +118,21 @@ int audit_append(rcm_store *st, const audit_row *r, int64_t *seq_out, rcm_error 
     sqlite3_bind_text(s, 14, prev, -1, SQLITE_STATIC);
     sqlite3_bind_text(s, 15, hash, -1, SQLITE_STATIC);
     rc = store_step_done(st, s, "writing an audit event", err);
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
     if (rc == 0 && seq_out)
         *seq_out = seq;
-out:
-    sqlite3_finalize(s);
+    return rc;
+}
+
+int audit_append(rcm_store *st, const audit_row *r, int64_t *seq_out, rcm_error *err)
+{
+    int own = !rcm_store_in_transaction(st), rc;
+    if (own && (rc = rcm_store_begin(st, err)) < 0)
+        return rc;
+    audit_stmts q = { 0 };
+    rc = audit_append_q(st, &q, r, seq_out, err);
+    audit_stmts_release(&q);
     if (own) {
         if (rc < 0)
             rcm_store_rollback(st);

@@ -7,6 +7,7 @@
 #define RCM_AUDIT_CHAIN_H
 
 #include <stdint.h>
+#include <sqlite3.h>
 #include "rcm/error.h"
 #include "rcm/store.h"
 
@@ -39,5 +40,20 @@ void audit_hash(const audit_row *r, int64_t seq, const char *prev_hex, char out[
  * (may be NULL).
  */
 int audit_append(rcm_store *st, const audit_row *r, int64_t *seq, rcm_error *err);
+
+/*
+ * The two statements an append runs (the head, the insert), kept by a caller
+ * that appends many events in one transaction (lib/cycle/claims.c). Zero
+ * the struct first; audit_append_q prepares them on first use.
+ */
+typedef struct audit_stmts {
+    sqlite3_stmt *head, *ins;
+} audit_stmts;
+
+/* audit_append inside the caller's open transaction, through q's statements. */
+int audit_append_q(rcm_store *st, audit_stmts *q, const audit_row *r, int64_t *seq, rcm_error *err);
+
+/* Finalizes q's statements (q may be reused: it is zeroed). */
+void audit_stmts_release(audit_stmts *q);
 
 #endif

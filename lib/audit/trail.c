@@ -697,7 +697,9 @@ static int build_query(const rcm_audit_filter *f, int by_patient, int by_claim, 
     if (by_claim)
         rcm_buf_adds(q, " AND (" CLAIM_SET_EVENTS ")");
     else if (by_patient)
-        rcm_buf_adds(q, " AND (a.patient_id = :pid OR " CLAIM_SET_EVENTS ")");
+        /* an event about one of the patient's claims is found through the claim (the patient index
+           holds only the events without a claim: lib/store/schema.c) */
+        rcm_buf_adds(q, " AND ((a.claim_id = 0 AND a.patient_id = :pid) OR " CLAIM_SET_EVENTS ")");
     if (set_or_null(f->user))
         rcm_buf_adds(q, " AND a.user_name = :user");
     if (set_or_null(f->action))

@@ -53,7 +53,7 @@ enum {
     Q_PRACTICE, Q_PROVIDERS, Q_PAYERS, Q_FEES,
     Q_ENC_PRIMARY, Q_ENC_COVERAGE, Q_TODO, Q_TODO_DX, Q_TODO_LINES, Q_ENC_DX, Q_ENC_LINES,
     Q_CLAIM, Q_CLAIM_DX, Q_CLAIM_LINES,
-    Q_INS_CLAIM, Q_INS_DX, Q_INS_LINE, Q_INS_LEDGER, Q_INS_FINDING, Q_INS_WORK, Q_AUDIT_HEAD, Q_INS_AUDIT,
+    Q_INS_CLAIM, Q_INS_DX, Q_INS_LINE, Q_INS_LEDGER, Q_INS_FINDING, Q_INS_WORK,
     Q_WORK_OPEN, Q_COUNTER_GET, Q_COUNTER_SET, Q_BILLED, Q_OVERRIDDEN,
     Q_RECHECK_ALL, Q_UPD_CLAIM, Q_UPD_LINE, Q_DEL_FINDINGS, Q_CLAIM_WORK_OPEN, Q_CLOSE_WORK,
     Q_COUNT
@@ -116,11 +116,6 @@ static const char *const sql_text[Q_COUNT] = {
     [Q_INS_WORK] = "INSERT INTO work_item (item_id, practice_id, queue, kind, claim_id, encounter_id, denial_id,"
                    " remit_claim_id, amount_cents, due, status, summary, created_at)"
                    " VALUES (?, ?, 'biller', ?, ?, ?, NULL, NULL, ?, ?, 'open', ?, ?)",
-    /* the chained trail (lib/audit/chain.c, audit_append): its head, and an event */
-    [Q_AUDIT_HEAD] = "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1",
-    [Q_INS_AUDIT] = "INSERT INTO audit_log (seq, at, user_id, user_name, roles, origin, action, outcome, entity,"
-                    " entity_id, patient_id, claim_id, detail, prev_hash, hash)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     [Q_WORK_OPEN] = "SELECT COUNT(*) FROM work_item WHERE encounter_id = ? AND kind = ? AND status = 'open'",
     [Q_OVERRIDDEN] = "SELECT 1 FROM finding_override WHERE encounter_id = ? AND rule_id = ? AND line_no = ?",
     [Q_COUNTER_GET] = "SELECT value FROM control_counter WHERE name = 'claim'",
@@ -228,7 +223,8 @@ struct cycle_claims {
     /* the next row ids, taken on first use (max + 1) and counted on */
     int64_t next_claim, next_entry, next_item;
     const char *action;         /* the audit action of a claim written: "create", or "build" (rcm_claims_build) */
-    char origin[160];           /* the events' origin, as cycle_audit_full writes it */
+    char origin[160];           /* the events' origin (cycle_audit_origin) */
+    audit_stmts aq;             /* the trail's statements, kept for the transaction */
     cl_src src;
     rcm_buf text;               /* work item summaries, audit details */
 };
@@ -311,7 +307,7 @@ int cycle_claims_open(rcm_cycle *cy, cycle_claims **out, rcm_error *err)
         return rcm_error_set(err, RCM_ENOMEM, "out of memory");
     cc->cy = cy;
     cc->action = "create";
-    snprintf(cc->origin, sizeof(cc->origin), "%s%s%s", cy->origin, cy->session[0] ? " session " : "", cy->session);
+    cycle_audit_origin(cy, cc->origin, sizeof(cc->origin));
     rcm_buf_init(&cc->text, 4096);
     *out = cc;
     return 0;
@@ -323,6 +319,7 @@ void cycle_claims_close(cycle_claims *cc)
         return;
     for (int i = 0; i < Q_COUNT; i++)
         sqlite3_finalize(cc->q[i]);
+    audit_stmts_release(&cc->aq);
     free(cc->prov);
     free(cc->pay);
     free(cc->fee);
@@ -1141,41 +1138,7 @@ static int audit(cycle_claims *cc, const char *action, const cl_src *s, const ch
                     .entity = s->claim_id ? "claim" : "encounter",
                     .entity_id = s->claim_id ? s->claim_id : s->encounter_id, .patient_id = s->patient_id,
                     .claim_id = s->claim_id, .detail = detail ? detail : "" };
-    sqlite3_stmt *q;
-    int rc = stmt(cc, Q_AUDIT_HEAD, &q, err);
-    if (rc < 0)
-        return rc;
-    int64_t seq = 1;
-    char prev[65] = AUDIT_ZERO_HASH, hash[65];
-    int step = sqlite3_step(q);
-    if (step == SQLITE_ROW) {
-        seq = sqlite3_column_int64(q, 0) + 1;
-        const unsigned char *h = sqlite3_column_text(q, 1);
-        /* chained on the head as stored, like audit_append: a damaged one is for rcm_audit_verify to name */
-        snprintf(prev, sizeof(prev), "%s", h ? (const char *)h : "");
-    } else if (step != SQLITE_DONE) {
-        return store_sqlerr(cy->st, err, "reading the audit trail's head");
-    }
-    sqlite3_reset(q);
-    audit_hash(&r, seq, prev, hash);
-    if ((rc = stmt(cc, Q_INS_AUDIT, &q, err)) < 0)
-        return rc;
-    sqlite3_bind_int64(q, 1, seq);
-    sqlite3_bind_int64(q, 2, r.at);
-    sqlite3_bind_int64(q, 3, r.user_id);
-    bind_text(q, 4, r.user);
-    bind_text(q, 5, r.roles);
-    bind_text(q, 6, r.origin);
-    bind_text(q, 7, r.action);
-    bind_text(q, 8, r.outcome);
-    bind_text(q, 9, r.entity);
-    sqlite3_bind_int64(q, 10, r.entity_id);
-    sqlite3_bind_int64(q, 11, r.patient_id);
-    sqlite3_bind_int64(q, 12, r.claim_id);
-    bind_text(q, 13, r.detail);
-    bind_text(q, 14, prev);
-    bind_text(q, 15, hash);
-    return store_step_done(cy->st, q, "writing an audit event", err);
+    return audit_append_q(cy->st, &cc->aq, &r, NULL, err);
 }
 
 static int work_add(cycle_claims *cc, const char *kind, int64_t claim_id, int64_t encounter_id, int64_t cents,

@@ -134,14 +134,20 @@ static int record_owner(rcm_cycle *cy, const char *entity, int64_t id, int64_t *
     return 0;
 }
 
+void cycle_audit_origin(const rcm_cycle *cy, char *out, size_t n)
+{
+    snprintf(out, n, "%s%s%s", cy->origin, cy->session[0] ? " session " : "", cy->session);
+}
+
 int cycle_audit_full(rcm_cycle *cy, const char *action, const char *outcome, const char *entity, int64_t entity_id,
                      int64_t patient_id, int64_t claim_id, const char *detail, rcm_error *err)
 {
-    int rc = record_owner(cy, entity, entity_id, &patient_id, &claim_id, err);
+    /* the owner is looked up unless the caller knew both */
+    int rc = patient_id && claim_id ? 0 : record_owner(cy, entity, entity_id, &patient_id, &claim_id, err);
     if (rc < 0)
         return rc;
     char origin[160];
-    snprintf(origin, sizeof(origin), "%s%s%s", cy->origin, cy->session[0] ? " session " : "", cy->session);
+    cycle_audit_origin(cy, origin, sizeof(origin));
     audit_row r = { .at = cy->now, .user_id = cy->user_id, .user = cy->user, .roles = cy->roles_s,
                     .origin = origin, .action = action, .outcome = outcome, .entity = entity,
                     .entity_id = entity_id, .patient_id = patient_id, .claim_id = claim_id, .detail = detail };

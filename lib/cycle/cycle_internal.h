@@ -87,6 +87,9 @@ int cycle_audit(rcm_cycle *cy, const char *action, const char *entity, int64_t e
 int cycle_audit_full(rcm_cycle *cy, const char *action, const char *outcome, const char *entity, int64_t entity_id,
                      int64_t patient_id, int64_t claim_id, const char *detail, rcm_error *err);
 
+/* The origin every event of the handle carries: "<origin> session <16 hex>" (out: 160 bytes is enough). */
+void cycle_audit_origin(const rcm_cycle *cy, char *out, size_t n);
+
 /*
  * A read of patient data: an event "read" (detail: what was shown, e.g.
  * "claims list status=ready rows=12"), written in its own committed

@@ -1142,7 +1142,7 @@ Test(access_auth, sod_exception_uses_counted)
     /* revoked: refused, and the denial waits for the caller's rollback */
     cr_assert_eq(rcm_sod_revoke(f.admin, xid, &err), 0, "%s", err.msg);
     cr_assert_eq(cycle_sod(f.cy, claim, "writeoff", &err), RCM_EDENIED);
-    cr_assert(strstr(err.msg, "may not writeoff it: separation of duties"), "%s", err.msg);
+    cr_assert(strstr(err.msg, "may not write off it: separation of duties"), "%s", err.msg);
     int64_t denied = cyfx_int(&f, "SELECT count(*) FROM audit_log WHERE action = 'denied' AND user_name = 'tester'");
     cycle_flush_denial(f.cy);
     snprintf(sql, sizeof(sql),

@@ -502,7 +502,7 @@ Test(cycle_sod, a_coder_biller_may_not_write_off_a_claim_they_coded)
     memset(&f.err, 0, sizeof(f.err));
     cr_assert_eq(rcm_denial_writeoff(cb, d1, "coverage ended", &res, &f.err), RCM_EDENIED);
     char want[256];
-    snprintf(want, sizeof(want), "user 'cb' coded claim %s and may not writeoff it", c1_no);
+    snprintf(want, sizeof(want), "user 'cb' coded claim %s and may not write off it", c1_no);
     cr_assert_eq(strncmp(f.err.msg, want, strlen(want)), 0, "%s", f.err.msg);
     cr_assert_eq(res.amount_cents, 0);
     cr_assert_str_eq(state(), keep, "nothing written off");
