@@ -6,7 +6,6 @@
  * docs/coding-audit.md describes the audit and every figure.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,8 +20,6 @@
 
 /* The pass mark: a coder passes with 95% or more of the codes reviewed right (docs/coding-audit.md). */
 #define PASS_BP 9500
-
-enum { OPT_JSON = 1, OPT_CODER, OPT_FROM, OPT_TO, OPT_N, OPT_SEED, OPT_STRATIFY, OPT_FILE, OPT_SAMPLE, OPT_SOURCE };
 
 static const char *error_types[] = { RCM_AUDIT_ERROR_TYPES };
 #define N_TYPES ((int)(sizeof(error_types) / sizeof(error_types[0])))
@@ -62,7 +59,8 @@ static json_t *jdate(rcm_date d)
     return json_string(s);
 }
 
-static int parse_count(const char *opt, const char *s, int *out)
+/* cli_opt checks (cli_cycle.h): 0, or EXIT_UNREADABLE with the reason printed. */
+static int parse_count(void *out, const char *opt, const char *s)
 {
     char *end = NULL;
     errno = 0;
@@ -71,11 +69,11 @@ static int parse_count(const char *opt, const char *s, int *out)
         fprintf(stderr, "rcm: %s '%s': a whole number 1 to 1000000\n", opt, s);
         return EXIT_UNREADABLE;
     }
-    *out = (int)v;
+    *(int *)out = (int)v;
     return 0;
 }
 
-static int parse_id(const char *what, const char *s, int64_t *out)
+static int parse_id(void *out, const char *what, const char *s)
 {
     char *end = NULL;
     errno = 0;
@@ -84,30 +82,27 @@ static int parse_id(const char *what, const char *s, int64_t *out)
         fprintf(stderr, "rcm: %s '%s': a number from 1\n", what, s);
         return EXIT_UNREADABLE;
     }
-    *out = v;
+    *(int64_t *)out = v;
     return 0;
 }
 
-/* A seed: 0 to 18446744073709551615, digits only. */
-static int parse_seed(const char *s, uint64_t *out)
+/* A seed: 0 to 18446744073709551615, digits only, into a seed_arg. */
+typedef struct seed_arg {
+    uint64_t v;
+    int given;
+} seed_arg;
+
+static int parse_seed(void *out, const char *opt, const char *s)
 {
     char *end = NULL;
     errno = 0;
     unsigned long long v = s[0] >= '0' && s[0] <= '9' ? strtoull(s, &end, 10) : 0;
     if (!end || *end || end == s || errno) {
-        fprintf(stderr, "rcm: --seed '%s': a whole number 0 to 18446744073709551615\n", s);
+        fprintf(stderr, "rcm: %s '%s': a whole number 0 to 18446744073709551615\n", opt, s);
         return EXIT_UNREADABLE;
     }
-    *out = (uint64_t)v;
-    return 0;
-}
-
-static int finish(int rc, rcm_error *err)
-{
-    if (rc < 0) {
-        cli_error(err);
-        return EXIT_UNREADABLE;
-    }
+    ((seed_arg *)out)->v = (uint64_t)v;
+    ((seed_arg *)out)->given = 1;
     return 0;
 }
 
@@ -132,59 +127,27 @@ static const char sample_usage[] =
 
 int cli_audit_sample(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        { "coder", required_argument, NULL, OPT_CODER },
-        { "from", required_argument, NULL, OPT_FROM },
-        { "to", required_argument, NULL, OPT_TO },
-        { "n", required_argument, NULL, OPT_N },
-        { "seed", required_argument, NULL, OPT_SEED },
-        { "stratify", required_argument, NULL, OPT_STRATIFY },
-        { "json", no_argument, NULL, OPT_JSON },
-        { "help", no_argument, NULL, 'h' },
-        CLI_CYCLE_LONGOPTS,
-        { NULL, 0, NULL, 0 },
-    };
     cli_cycle_opts co = { 0 };
     rcm_audit_sample_spec spec = { NULL, RCM_DATE_NONE, RCM_DATE_NONE, 0, 0, "none" };
-    int json = 0, o, have_seed = 0;
-    optind = 1;
-    while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        if (cli_cycle_option(&co, o, optarg))
-            continue;
-        switch (o) {
-        case OPT_CODER: spec.coder = optarg; break;
-        case OPT_FROM:
-            if (cli_parse_date(&spec.from, "--from", optarg) != 0)
-                return EXIT_UNREADABLE;
-            break;
-        case OPT_TO:
-            if (cli_parse_date(&spec.to, "--to", optarg) != 0)
-                return EXIT_UNREADABLE;
-            break;
-        case OPT_N:
-            if (parse_count("--n", optarg, &spec.n) != 0)
-                return EXIT_UNREADABLE;
-            break;
-        case OPT_SEED:
-            if (parse_seed(optarg, &spec.seed) != 0)
-                return EXIT_UNREADABLE;
-            have_seed = 1;
-            break;
-        case OPT_STRATIFY: spec.stratify = optarg; break;
-        case OPT_JSON: json = 1; break;
-        case 'h': return cli_usage(sample_usage, EXIT_CLEAN);
-        default: return cli_usage(sample_usage, EXIT_UNREADABLE);
-        }
-    }
-    if (optind != argc)
-        return cli_usage(sample_usage, EXIT_UNREADABLE);
-    if (!spec.coder || spec.from == RCM_DATE_NONE || spec.to == RCM_DATE_NONE || !spec.n || !have_seed) {
+    seed_arg sd = { 0, 0 };
+    int json = 0;
+    const cli_opt opts[] = {
+        { "coder", required_argument, &spec.coder, NULL },   { "from", required_argument, &spec.from, cli_opt_date },
+        { "to", required_argument, &spec.to, cli_opt_date }, { "n", required_argument, &spec.n, parse_count },
+        { "seed", required_argument, &sd, parse_seed },      { "stratify", required_argument, &spec.stratify, NULL },
+        { "json", no_argument, &json, NULL },
+    };
+    int rc = cli_cycle_parse(argc, argv, sample_usage, CLI_OPTS(opts), 0, &co);
+    if (rc >= 0)
+        return rc;
+    if (!spec.coder || spec.from == RCM_DATE_NONE || spec.to == RCM_DATE_NONE || !spec.n || !sd.given) {
         fprintf(stderr, "rcm: audit sample needs --coder, --from, --to, --n and --seed\n");
         return cli_usage(sample_usage, EXIT_UNREADABLE);
     }
+    spec.seed = sd.v;
     rcm_store *st = NULL;
     rcm_cycle *cy = NULL;
-    int rc = cli_cycle_open(&st, &cy, &co);
+    rc = cli_cycle_open(&st, &cy, &co);
     if (rc != 0)
         return rc;
     rcm_error err;
@@ -195,7 +158,7 @@ int cli_audit_sample(int argc, char **argv)
     rc = rcm_audit_sample(cy, &spec, &id, &v, &n, &err);
     cli_cycle_close(st, cy);
     if (rc < 0)
-        return finish(rc, &err);
+        return cli_cycle_fail(&err);
     char seed[24], from[11], to[11];
     snprintf(seed, sizeof(seed), "%llu", (unsigned long long)spec.seed);
     rcm_date_fmt(from, spec.from, 1);
@@ -238,35 +201,21 @@ static const char score_usage[] =
 
 int cli_audit_score(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        { "file", required_argument, NULL, OPT_FILE },
-        { "json", no_argument, NULL, OPT_JSON },
-        { "help", no_argument, NULL, 'h' },
-        CLI_CYCLE_LONGOPTS,
-        { NULL, 0, NULL, 0 },
-    };
     cli_cycle_opts co = { 0 };
     const char *file = NULL;
-    int json = 0, o;
-    optind = 1;
-    while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        if (cli_cycle_option(&co, o, optarg))
-            continue;
-        switch (o) {
-        case OPT_FILE: file = optarg; break;
-        case OPT_JSON: json = 1; break;
-        case 'h': return cli_usage(score_usage, EXIT_CLEAN);
-        default: return cli_usage(score_usage, EXIT_UNREADABLE);
-        }
-    }
-    if (optind != argc - 1 || !file)
+    int json = 0;
+    const cli_opt opts[] = { { "file", required_argument, &file, NULL }, { "json", no_argument, &json, NULL } };
+    int rc = cli_cycle_parse(argc, argv, score_usage, CLI_OPTS(opts), 1, &co);
+    if (rc >= 0)
+        return rc;
+    if (!file)
         return cli_usage(score_usage, EXIT_UNREADABLE);
     int64_t sample = 0;
-    if (parse_id("sample", argv[optind], &sample) != 0)
+    if (parse_id(&sample, "sample", argv[optind]) != 0)
         return EXIT_UNREADABLE;
     rcm_store *st = NULL;
     rcm_cycle *cy = NULL;
-    int rc = cli_cycle_open(&st, &cy, &co);
+    rc = cli_cycle_open(&st, &cy, &co);
     if (rc != 0)
         return rc;
     rcm_error err;
@@ -275,7 +224,7 @@ int cli_audit_score(int argc, char **argv)
     rc = rcm_audit_score_file(cy, sample, file, &rep, &err);
     cli_cycle_close(st, cy);
     if (rc < 0)
-        return finish(rc, &err);
+        return cli_cycle_fail(&err);
     if (json)
         return cli_done(cli_print_json(json_pack(
             "{s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "sample", (json_int_t)sample, "claims", (json_int_t)rep.claims,
@@ -344,53 +293,26 @@ static json_t *accuracy_json(const rcm_audit_accuracy *a, int pass)
 
 int cli_audit_report(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        { "sample", required_argument, NULL, OPT_SAMPLE },
-        { "coder", required_argument, NULL, OPT_CODER },
-        { "from", required_argument, NULL, OPT_FROM },
-        { "to", required_argument, NULL, OPT_TO },
-        { "json", no_argument, NULL, OPT_JSON },
-        { "help", no_argument, NULL, 'h' },
-        CLI_CYCLE_LONGOPTS,
-        { NULL, 0, NULL, 0 },
-    };
     cli_cycle_opts co = { 0 };
     const char *coder = NULL;
     int64_t sample = 0;
     rcm_date from = RCM_DATE_NONE, to = RCM_DATE_NONE;
-    int json = 0, o;
-    optind = 1;
-    while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        if (cli_cycle_option(&co, o, optarg))
-            continue;
-        switch (o) {
-        case OPT_SAMPLE:
-            if (parse_id("--sample", optarg, &sample) != 0)
-                return EXIT_UNREADABLE;
-            break;
-        case OPT_CODER: coder = optarg; break;
-        case OPT_FROM:
-            if (cli_parse_date(&from, "--from", optarg) != 0)
-                return EXIT_UNREADABLE;
-            break;
-        case OPT_TO:
-            if (cli_parse_date(&to, "--to", optarg) != 0)
-                return EXIT_UNREADABLE;
-            break;
-        case OPT_JSON: json = 1; break;
-        case 'h': return cli_usage(report_usage, EXIT_CLEAN);
-        default: return cli_usage(report_usage, EXIT_UNREADABLE);
-        }
-    }
-    if (optind != argc)
-        return cli_usage(report_usage, EXIT_UNREADABLE);
+    int json = 0;
+    const cli_opt opts[] = {
+        { "sample", required_argument, &sample, parse_id }, { "coder", required_argument, &coder, NULL },
+        { "from", required_argument, &from, cli_opt_date }, { "to", required_argument, &to, cli_opt_date },
+        { "json", no_argument, &json, NULL },
+    };
+    int rc = cli_cycle_parse(argc, argv, report_usage, CLI_OPTS(opts), 0, &co);
+    if (rc >= 0)
+        return rc;
     if (from != RCM_DATE_NONE && to != RCM_DATE_NONE && from > to) {
         fprintf(stderr, "rcm: --from is after --to\n");
         return EXIT_UNREADABLE;
     }
     rcm_store *st = NULL;
     rcm_cycle *cy = NULL;
-    int rc = cli_cycle_open(&st, &cy, &co);
+    rc = cli_cycle_open(&st, &cy, &co);
     if (rc != 0)
         return rc;
     rcm_error err;
@@ -403,7 +325,7 @@ int cli_audit_report(int argc, char **argv)
     rc = rcm_audit_accuracy_report(cy, sample, coder, t0, t1, &v, &n, &err);
     cli_cycle_close(st, cy);
     if (rc < 0)
-        return finish(rc, &err);
+        return cli_cycle_fail(&err);
     int failed = 0;
     if (json) {
         json_t *a = json_array();
@@ -507,40 +429,20 @@ static void em_row_print(const rcm_em_row *r, int min_visits)
 
 int cli_audit_em(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        { "from", required_argument, NULL, OPT_FROM },
-        { "to", required_argument, NULL, OPT_TO },
-        { "json", no_argument, NULL, OPT_JSON },
-        { "help", no_argument, NULL, 'h' },
-        CLI_CYCLE_LONGOPTS,
-        { NULL, 0, NULL, 0 },
-    };
     cli_cycle_opts co = { 0 };
     rcm_date from = RCM_DATE_NONE, to = RCM_DATE_NONE;
-    int json = 0, o;
-    optind = 1;
-    while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        if (cli_cycle_option(&co, o, optarg))
-            continue;
-        switch (o) {
-        case OPT_FROM:
-            if (cli_parse_date(&from, "--from", optarg) != 0)
-                return EXIT_UNREADABLE;
-            break;
-        case OPT_TO:
-            if (cli_parse_date(&to, "--to", optarg) != 0)
-                return EXIT_UNREADABLE;
-            break;
-        case OPT_JSON: json = 1; break;
-        case 'h': return cli_usage(em_usage, EXIT_CLEAN);
-        default: return cli_usage(em_usage, EXIT_UNREADABLE);
-        }
-    }
-    if (optind != argc)
-        return cli_usage(em_usage, EXIT_UNREADABLE);
+    int json = 0;
+    const cli_opt opts[] = {
+        { "from", required_argument, &from, cli_opt_date },
+        { "to", required_argument, &to, cli_opt_date },
+        { "json", no_argument, &json, NULL },
+    };
+    int rc = cli_cycle_parse(argc, argv, em_usage, CLI_OPTS(opts), 0, &co);
+    if (rc >= 0)
+        return rc;
     rcm_store *st = NULL;
     rcm_cycle *cy = NULL;
-    int rc = cli_cycle_open(&st, &cy, &co);
+    rc = cli_cycle_open(&st, &cy, &co);
     if (rc != 0)
         return rc;
     rcm_error err;
@@ -559,7 +461,7 @@ int cli_audit_em(int argc, char **argv)
     if (rc < 0) {
         free(v);
         free(ref);
-        return finish(rc, &err);
+        return cli_cycle_fail(&err);
     }
     const char *source = nref ? ref[0].source : "";
     int flagged = 0;
@@ -613,34 +515,20 @@ static const char ref_usage[] =
 
 int cli_audit_em_reference(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        { "source", required_argument, NULL, OPT_SOURCE },
-        { "json", no_argument, NULL, OPT_JSON },
-        { "help", no_argument, NULL, 'h' },
-        CLI_CYCLE_LONGOPTS,
-        { NULL, 0, NULL, 0 },
-    };
     cli_cycle_opts co = { 0 };
     const char *source = NULL;
-    int json = 0, o;
-    optind = 1;
-    while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        if (cli_cycle_option(&co, o, optarg))
-            continue;
-        switch (o) {
-        case OPT_SOURCE: source = optarg; break;
-        case OPT_JSON: json = 1; break;
-        case 'h': return cli_usage(ref_usage, EXIT_CLEAN);
-        default: return cli_usage(ref_usage, EXIT_UNREADABLE);
-        }
-    }
+    int json = 0;
+    const cli_opt opts[] = { { "source", required_argument, &source, NULL }, { "json", no_argument, &json, NULL } };
+    int rc = cli_cycle_parse(argc, argv, ref_usage, CLI_OPTS(opts), -1, &co);
+    if (rc >= 0)
+        return rc;
     int load = optind < argc && strcmp(argv[optind], "load") == 0;
     int show = optind < argc && strcmp(argv[optind], "show") == 0;
     if ((load && (optind + 2 != argc || json)) || (show && (optind + 1 != argc || source)) || (!load && !show))
         return cli_usage(ref_usage, EXIT_UNREADABLE);
     rcm_store *st = NULL;
     rcm_cycle *cy = NULL;
-    int rc = cli_cycle_open(&st, &cy, &co);
+    rc = cli_cycle_open(&st, &cy, &co);
     if (rc != 0)
         return rc;
     rcm_error err;
@@ -654,7 +542,7 @@ int cli_audit_em_reference(int argc, char **argv)
             rc = rcm_em_reference_get(cy, &v, &n, &err);
         cli_cycle_close(st, cy);
         if (rc < 0)
-            return finish(rc, &err);
+            return cli_cycle_fail(&err);
         size_t families = 0;
         for (size_t i = 0; i < n; i++)
             families += i == 0 || strcmp(v[i].family, v[i - 1].family) != 0;
@@ -668,7 +556,7 @@ int cli_audit_em_reference(int argc, char **argv)
     rc = rcm_em_reference_get(cy, &v, &n, &err);
     cli_cycle_close(st, cy);
     if (rc < 0)
-        return finish(rc, &err);
+        return cli_cycle_fail(&err);
     if (json) {
         json_t *a = json_array();
         for (size_t i = 0; i < n; i++)

@@ -1,4 +1,5 @@
 /* The store, session and clock every revenue-cycle command opens; the token file; passwords (cli_cycle.h). */
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pwd.h>
@@ -13,6 +14,7 @@
 #include <sodium.h>
 #include "cmd.h"
 #include "cli_cycle.h"
+#include "cli_print.h"
 #include "cli_store.h"
 
 int cli_cycle_option(cli_cycle_opts *o, int opt, const char *arg)
@@ -49,6 +51,81 @@ int cli_cycle_args(int argc, char **argv, const char *usage, int allow_json, cli
         fputs(usage, stderr);
         return EXIT_UNREADABLE;
     }
+    return -1;
+}
+
+int cli_opt_not_here(void *out, const char *opt, const char *arg)
+{
+    (void)out;
+    (void)opt;
+    (void)arg;
+    return EXIT_UNREADABLE;
+}
+
+int cli_opt_date(void *out, const char *opt, const char *arg)
+{
+    return cli_parse_date(out, opt, arg);
+}
+
+int cli_cycle_fail(const rcm_error *err)
+{
+    cli_error(err);
+    return EXIT_UNREADABLE;
+}
+
+/* getopt_long values of a command's rows: ROW_VAL + the row's index. */
+enum { ROW_VAL = 0x100 };
+
+int cli_cycle_parse(int argc, char **argv, const char *usage, const cli_opt *rows, size_t n, int operands,
+                    cli_cycle_opts *co)
+{
+    static const struct option tail[] = {
+        { "help", no_argument, NULL, 'h' },
+        CLI_CYCLE_LONGOPTS,
+    };
+    struct option lopts[CLI_OPTS_MAX + 4];
+    size_t k = 0;
+    assert(n <= CLI_OPTS_MAX);
+    for (size_t i = 0; i < n && i < CLI_OPTS_MAX; i++) {
+        size_t first = i; /* an earlier spelling of the same option shares its value, as getopt_long wants */
+        for (size_t j = 0; j < i; j++)
+            if (rows[j].out == rows[i].out && rows[j].check == rows[i].check && rows[j].has_arg == rows[i].has_arg) {
+                first = j;
+                break;
+            }
+        lopts[k++] = (struct option){ rows[i].name, rows[i].has_arg, NULL, ROW_VAL + (int)first };
+    }
+    for (size_t i = 0; i < (co ? 3u : 1u); i++)
+        lopts[k++] = tail[i];
+    lopts[k] = (struct option){ NULL, 0, NULL, 0 };
+    int o, li = -1;
+    optind = 1;
+    while ((o = getopt_long(argc, argv, "h", lopts, &li)) != -1) {
+        if (co && cli_cycle_option(co, o, optarg))
+            continue;
+        if (o == 'h')
+            return cli_usage(usage, EXIT_CLEAN);
+        if (o < ROW_VAL || o >= ROW_VAL + (int)n || li < 0)
+            return cli_usage(usage, EXIT_UNREADABLE);
+        const cli_opt *r = &rows[o - ROW_VAL];
+        if (r->check == cli_opt_not_here) {
+            fprintf(stderr, "%s: option '--%s' does not apply here\n", argv[0], lopts[li].name);
+            return cli_usage(usage, EXIT_UNREADABLE);
+        }
+        if (r->check) {
+            char name[64];
+            snprintf(name, sizeof(name), "--%s", lopts[li].name);
+            int rc = r->check(r->out, name, optarg);
+            if (rc != 0)
+                return rc;
+        } else if (r->has_arg == no_argument) {
+            *(int *)r->out = 1;
+        } else {
+            *(const char **)r->out = optarg;
+        }
+    }
+    if (operands >= 0 && argc - optind != operands)
+        return cli_usage(usage, EXIT_UNREADABLE);
     return -1;
 }
 

@@ -44,6 +44,50 @@ enum { CLI_OPT_DB = 0x1000, CLI_OPT_TODAY };
  */
 int cli_cycle_args(int argc, char **argv, const char *usage, int allow_json, cli_cycle_opts *co, int *json);
 
+/*
+ * One of a command's own options for cli_cycle_parse: the long name
+ * (without "--"), no_argument or required_argument, and where it goes. A
+ * flag sets *(int *)out to 1; an argument is stored in *(const char **)out,
+ * or, when check is set, given to check(out, "--NAME", arg), which prints
+ * why a bad one is bad and returns its exit code (0: taken). Rows with the
+ * same out and check are spellings of one option (--role, --roles).
+ */
+typedef struct cli_opt {
+    const char *name;
+    int has_arg;
+    void *out;
+    int (*check)(void *out, const char *opt, const char *arg);
+} cli_opt;
+
+/* The rows of a cli_opt array and their count, for cli_cycle_parse. */
+#define CLI_OPTS(rows) (rows), (sizeof(rows) / sizeof((rows)[0]))
+#define CLI_OPTS_MAX 16
+
+/*
+ * The check of an option of the command's family that this subcommand does
+ * not take: "does not apply here" and the usage. CLI_OPT_HERE(applies) is
+ * NULL (no check) when applies, else cli_opt_not_here.
+ */
+int cli_opt_not_here(void *out, const char *opt, const char *arg);
+#define CLI_OPT_HERE(applies) ((applies) ? NULL : cli_opt_not_here)
+
+/* check for a date option (YYYY-MM-DD or YYYYMMDD) into the rcm_date at out. */
+int cli_opt_date(void *out, const char *opt, const char *arg);
+
+/*
+ * The option loop of a command: its n rows (at most CLI_OPTS_MAX, in their
+ * order), then --help, then, when co is not NULL, the common options. With
+ * operands >= 0 exactly that many operands must follow. Returns -1 to go on
+ * (optind at the first operand), else the exit code: the usage printed to
+ * stdout for --help, to stderr for a wrong option or operand count, or the
+ * code of a check that refused its argument.
+ */
+int cli_cycle_parse(int argc, char **argv, const char *usage, const cli_opt *rows, size_t n, int operands,
+                    cli_cycle_opts *co);
+
+/* Prints err (cli_error) and returns EXIT_UNREADABLE: a library step failed or was refused. */
+int cli_cycle_fail(const rcm_error *err);
+
 /* Takes a common option (returns 1), or returns 0 for any other. */
 int cli_cycle_option(cli_cycle_opts *o, int opt, const char *arg);
 

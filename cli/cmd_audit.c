@@ -15,7 +15,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -51,13 +50,6 @@ static const cmd audit_cmds[] = {
 int cmd_audit(int argc, char **argv)
 {
     return cmd_dispatch("rcm audit", audit_cmds, sizeof(audit_cmds) / sizeof(audit_cmds[0]), argc - 1, argv + 1);
-}
-
-/* A library failure, a refusal (no permission) included: exit 2, as every command. */
-static int fail(const rcm_error *err)
-{
-    cli_error(err);
-    return EXIT_UNREADABLE;
 }
 
 /* "2022-07-01 12:00:00" (sep ' ') or "2022-07-01T12:00:00Z" (sep 'T'), UTC. */
@@ -135,29 +127,17 @@ static const char verify_usage[] =
 
 static int audit_verify(int argc, char **argv)
 {
-    enum { O_ANCHOR = 1, O_PUBKEY, O_PUBKEY_FILE, O_JSON };
-    static const struct option opts[] = {
-        { "anchor", required_argument, NULL, O_ANCHOR }, { "pubkey", required_argument, NULL, O_PUBKEY },
-        { "pubkey-file", required_argument, NULL, O_PUBKEY_FILE }, { "json", no_argument, NULL, O_JSON },
-        { "help", no_argument, NULL, 'h' }, CLI_CYCLE_LONGOPTS, { NULL, 0, NULL, 0 },
-    };
     cli_cycle_opts co = { 0 };
     const char *anchor = NULL, *pub = NULL, *pub_file = NULL;
-    int json = 0, o;
-    optind = 1;
-    while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        if (cli_cycle_option(&co, o, optarg))
-            continue;
-        switch (o) {
-        case O_ANCHOR: anchor = optarg; break;
-        case O_PUBKEY: pub = optarg; break;
-        case O_PUBKEY_FILE: pub_file = optarg; break;
-        case O_JSON: json = 1; break;
-        case 'h': return cli_usage(verify_usage, EXIT_CLEAN);
-        default: return cli_usage(verify_usage, EXIT_UNREADABLE);
-        }
-    }
-    if (optind != argc || (pub && pub_file) || ((pub || pub_file) && !anchor))
+    int json = 0;
+    const cli_opt opts[] = {
+        { "anchor", required_argument, &anchor, NULL },        { "pubkey", required_argument, &pub, NULL },
+        { "pubkey-file", required_argument, &pub_file, NULL }, { "json", no_argument, &json, NULL },
+    };
+    int rc = cli_cycle_parse(argc, argv, verify_usage, CLI_OPTS(opts), 0, &co);
+    if (rc >= 0)
+        return rc;
+    if ((pub && pub_file) || ((pub || pub_file) && !anchor))
         return cli_usage(verify_usage, EXIT_UNREADABLE);
     char key[80] = "";
     if (pub_file && read_key_file(pub_file, "public key file", key, 64) != 0)
@@ -166,7 +146,7 @@ static int audit_verify(int argc, char **argv)
         snprintf(key, sizeof(key), "%s", pub);
     rcm_store *st = NULL;
     rcm_cycle *cy = NULL;
-    int rc = cli_cycle_open(&st, &cy, &co);
+    rc = cli_cycle_open(&st, &cy, &co);
     if (rc != 0)
         return rc;
     rcm_error err;
@@ -175,7 +155,7 @@ static int audit_verify(int argc, char **argv)
     rc = rcm_audit_verify(cy, anchor, key[0] ? key : NULL, &v, &err);
     cli_cycle_close(st, cy);
     if (rc < 0)
-        return fail(&err);
+        return cli_cycle_fail(&err);
     if (json) {
         json_t *j = json_pack("{s:b, s:I, s:I, s:s, s:i, s:b}", "holds", v.first_bad == 0, "events",
                               (json_int_t)v.events, "head_seq", (json_int_t)v.head_seq, "head", v.head, "anchors",
@@ -261,54 +241,43 @@ static int print_event(const rcm_audit_event *e, void *ctx)
     return 0;
 }
 
+/* --limit N (a cli_opt check) into the int64_t at out. */
+static int parse_limit(void *out, const char *opt, const char *arg)
+{
+    char *end = NULL;
+    long long n = strtoll(arg, &end, 10);
+    if (!*arg || *end || n <= 0) {
+        fprintf(stderr, "rcm: %s '%s': not a number from 1\n", opt, arg);
+        return EXIT_UNREADABLE;
+    }
+    *(int64_t *)out = n;
+    return 0;
+}
+
 static int audit_log(int argc, char **argv)
 {
-    enum { O_USER = 1, O_PATIENT, O_CLAIM, O_ACTION, O_FROM, O_TO, O_LIMIT, O_JSON };
-    static const struct option opts[] = {
-        { "user", required_argument, NULL, O_USER }, { "patient", required_argument, NULL, O_PATIENT },
-        { "claim", required_argument, NULL, O_CLAIM }, { "action", required_argument, NULL, O_ACTION },
-        { "from", required_argument, NULL, O_FROM }, { "to", required_argument, NULL, O_TO },
-        { "limit", required_argument, NULL, O_LIMIT }, { "json", no_argument, NULL, O_JSON },
-        { "help", no_argument, NULL, 'h' }, CLI_CYCLE_LONGOPTS, { NULL, 0, NULL, 0 },
-    };
     cli_cycle_opts co = { 0 };
     rcm_audit_filter f = { 0 };
     const char *from = NULL, *to = NULL;
     log_out lo = { 0 };
-    int o;
-    optind = 1;
-    while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        if (cli_cycle_option(&co, o, optarg))
-            continue;
-        switch (o) {
-        case O_USER: f.user = optarg; break;
-        case O_PATIENT: f.patient = optarg; break;
-        case O_CLAIM: f.claim_no = optarg; break;
-        case O_ACTION: f.action = optarg; break;
-        case O_FROM: from = optarg; break;
-        case O_TO: to = optarg; break;
-        case O_LIMIT: {
-            char *end = NULL;
-            long long n = strtoll(optarg, &end, 10);
-            if (!*optarg || *end || n <= 0) {
-                fprintf(stderr, "rcm: --limit '%s': not a number from 1\n", optarg);
-                return EXIT_UNREADABLE;
-            }
-            f.limit = n;
-            break;
-        }
-        case O_JSON: lo.json = 1; break;
-        case 'h': return cli_usage(log_usage, EXIT_CLEAN);
-        default: return cli_usage(log_usage, EXIT_UNREADABLE);
-        }
-    }
-    if (optind != argc)
-        return cli_usage(log_usage, EXIT_UNREADABLE);
+    const cli_opt opts[] = {
+        { "user", required_argument, &f.user, NULL },
+        { "patient", required_argument, &f.patient, NULL },
+        { "claim", required_argument, &f.claim_no, NULL },
+        { "action", required_argument, &f.action, NULL },
+        { "from", required_argument, &from, NULL },
+        { "to", required_argument, &to, NULL },
+        { "limit", required_argument, &f.limit, parse_limit },
+        { "json", no_argument, &lo.json, NULL },
+    };
+    int rc = cli_cycle_parse(argc, argv, log_usage, CLI_OPTS(opts), 0, &co);
+    if (rc >= 0)
+        return rc;
     if (parse_range(from, to, &f.from, &f.to) != 0)
         return EXIT_UNREADABLE;
     rcm_store *st = NULL;
     rcm_cycle *cy = NULL;
-    int rc = cli_cycle_open(&st, &cy, &co);
+    rc = cli_cycle_open(&st, &cy, &co);
     if (rc != 0)
         return rc;
     rcm_error err;
@@ -317,7 +286,7 @@ static int audit_log(int argc, char **argv)
     cli_cycle_close(st, cy);
     if (rc < 0) {
         fflush(stdout);
-        return fail(&err);
+        return cli_cycle_fail(&err);
     }
     if (!lo.json)
         printf("%lld event%s\n", (long long)lo.n, lo.n == 1 ? "" : "s");
@@ -342,35 +311,25 @@ static const char anchor_usage[] =
 
 static int audit_anchor(int argc, char **argv)
 {
-    enum { O_OUT = 1, O_KEY, O_JSON };
-    static const struct option opts[] = {
-        { "out", required_argument, NULL, O_OUT }, { "key-file", required_argument, NULL, O_KEY },
-        { "json", no_argument, NULL, O_JSON }, { "help", no_argument, NULL, 'h' }, CLI_CYCLE_LONGOPTS,
-        { NULL, 0, NULL, 0 },
-    };
     cli_cycle_opts co = { 0 };
     const char *out = NULL, *key_file = NULL;
-    int json = 0, o;
-    optind = 1;
-    while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        if (cli_cycle_option(&co, o, optarg))
-            continue;
-        switch (o) {
-        case O_OUT: out = optarg; break;
-        case O_KEY: key_file = optarg; break;
-        case O_JSON: json = 1; break;
-        case 'h': return cli_usage(anchor_usage, EXIT_CLEAN);
-        default: return cli_usage(anchor_usage, EXIT_UNREADABLE);
-        }
-    }
-    if (optind != argc || !out)
+    int json = 0;
+    const cli_opt opts[] = {
+        { "out", required_argument, &out, NULL },
+        { "key-file", required_argument, &key_file, NULL },
+        { "json", no_argument, &json, NULL },
+    };
+    int rc = cli_cycle_parse(argc, argv, anchor_usage, CLI_OPTS(opts), 0, &co);
+    if (rc >= 0)
+        return rc;
+    if (!out)
         return cli_usage(anchor_usage, EXIT_UNREADABLE);
     char sk[136] = "";
     if (key_file && read_key_file(key_file, "secret key file", sk, 128) != 0)
         return EXIT_UNREADABLE;
     rcm_store *st = NULL;
     rcm_cycle *cy = NULL;
-    int rc = cli_cycle_open(&st, &cy, &co);
+    rc = cli_cycle_open(&st, &cy, &co);
     if (rc != 0) {
         memset(sk, 0, sizeof(sk));
         return rc;
@@ -382,7 +341,7 @@ static int audit_anchor(int argc, char **argv)
     memset(sk, 0, sizeof(sk));
     cli_cycle_close(st, cy);
     if (rc < 0)
-        return fail(&err);
+        return cli_cycle_fail(&err);
     if (json) {
         json_t *j = json_pack("{s:s, s:I, s:s, s:b, s:b, s:I, s:i}", "file", out, "seq", (json_int_t)v.head_seq,
                               "hash", v.head, "signed", key_file != NULL, "holds", v.first_bad == 0, "events",
@@ -432,20 +391,12 @@ static int write_new(const char *path, const char *text, mode_t mode)
 
 static int audit_keygen(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        { "out", required_argument, NULL, 'o' }, { "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
-    };
     const char *prefix = NULL;
-    int o;
-    optind = 1;
-    while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (o) {
-        case 'o': prefix = optarg; break;
-        case 'h': return cli_usage(keygen_usage, EXIT_CLEAN);
-        default: return cli_usage(keygen_usage, EXIT_UNREADABLE);
-        }
-    }
-    if (optind != argc || !prefix || !*prefix)
+    const cli_opt opts[] = { { "out", required_argument, &prefix, NULL } };
+    int prc = cli_cycle_parse(argc, argv, keygen_usage, CLI_OPTS(opts), 0, NULL);
+    if (prc >= 0)
+        return prc;
+    if (!prefix || !*prefix)
         return cli_usage(keygen_usage, EXIT_UNREADABLE);
     char key_path[4096], pub_path[4096];
     if (snprintf(key_path, sizeof(key_path), "%s.key", prefix) >= (int)sizeof(key_path) ||
@@ -524,36 +475,23 @@ static const char *exception_status(const rcm_sod_exception *x, rcm_date today)
 
 static int audit_exceptions(int argc, char **argv)
 {
-    enum { O_FROM = 1, O_TO, O_JSON };
-    static const struct option opts[] = {
-        { "from", required_argument, NULL, O_FROM }, { "to", required_argument, NULL, O_TO },
-        { "json", no_argument, NULL, O_JSON }, { "help", no_argument, NULL, 'h' }, CLI_CYCLE_LONGOPTS,
-        { NULL, 0, NULL, 0 },
-    };
     cli_cycle_opts co = { 0 };
     rcm_audit_filter f = { .action = "sod-exception" };
     const char *from = NULL, *to = NULL;
     use_out u = { 0 };
-    int o;
-    optind = 1;
-    while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        if (cli_cycle_option(&co, o, optarg))
-            continue;
-        switch (o) {
-        case O_FROM: from = optarg; break;
-        case O_TO: to = optarg; break;
-        case O_JSON: u.json = 1; break;
-        case 'h': return cli_usage(exceptions_usage, EXIT_CLEAN);
-        default: return cli_usage(exceptions_usage, EXIT_UNREADABLE);
-        }
-    }
-    if (optind != argc)
-        return cli_usage(exceptions_usage, EXIT_UNREADABLE);
+    const cli_opt opts[] = {
+        { "from", required_argument, &from, NULL },
+        { "to", required_argument, &to, NULL },
+        { "json", no_argument, &u.json, NULL },
+    };
+    int rc = cli_cycle_parse(argc, argv, exceptions_usage, CLI_OPTS(opts), 0, &co);
+    if (rc >= 0)
+        return rc;
     if (parse_range(from, to, &f.from, &f.to) != 0)
         return EXIT_UNREADABLE;
     rcm_store *st = NULL;
     rcm_cycle *cy = NULL;
-    int rc = cli_cycle_open(&st, &cy, &co);
+    rc = cli_cycle_open(&st, &cy, &co);
     if (rc != 0)
         return rc;
     rcm_error err;
@@ -562,7 +500,7 @@ static int audit_exceptions(int argc, char **argv)
     size_t n = 0;
     if (rcm_sod_list(cy, &xs, &n, &err) < 0) {
         cli_cycle_close(st, cy);
-        return fail(&err);
+        return cli_cycle_fail(&err);
     }
     rcm_date today = rcm_cycle_today(cy);
     if (!u.json) {
@@ -608,7 +546,7 @@ static int audit_exceptions(int argc, char **argv)
     cli_cycle_close(st, cy);
     if (rc < 0) {
         fflush(stdout);
-        return fail(&err);
+        return cli_cycle_fail(&err);
     }
     if (!u.json)
         printf("%lld use%s\n", (long long)u.n, u.n == 1 ? "" : "s");

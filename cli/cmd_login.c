@@ -13,7 +13,6 @@
  * $RCM_DB names one (the token file records it), so they work from any
  * folder.
  */
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -22,8 +21,6 @@
 #include "cli_cycle.h"
 #include "cli_print.h"
 #include "cli_store.h"
-
-enum { OPT_USER = 1, OPT_STDIN, OPT_PRINT, OPT_JSON, OPT_DB };
 
 /* The store a session command opens: --db, else $RCM_DB, else the token file's store, else ./rcm.db. */
 static const char *session_db(const char *db, const cli_session *s)
@@ -36,53 +33,43 @@ static const char *session_db(const char *db, const cli_session *s)
     return s->from_file && s->store[0] ? s->store : NULL;
 }
 
-/* Parses the options of these commands (those in allowed). 1: --help printed, -1: bad usage printed, 0: go on. */
+/*
+ * Finds the session (none is fine unless none_msg, then printed) and opens
+ * its store (session_db). 0, or EXIT_UNREADABLE (printed, s wiped).
+ */
+static int open_session_store(rcm_store **st, cli_session *s, const char *db, const char *none_msg)
+{
+    int f = cli_session_find(s);
+    if (f == 0 && none_msg)
+        fputs(none_msg, stderr);
+    if (f < 0 || (f == 0 && none_msg) || cli_store_open(st, session_db(db, s), 0) != 0) {
+        cli_wipe(s, sizeof(*s));
+        return EXIT_UNREADABLE;
+    }
+    return 0;
+}
+
 typedef struct login_opts {
     const char *db, *user;
     int pw_stdin, print_token, json;
 } login_opts;
 
+/*
+ * Parses the options of these commands (those in allowed: u user, s
+ * --password-stdin, p --print-token, j json, d db; the others "do not apply
+ * here"); no operands. -1: go on, else the exit code (usage printed).
+ */
 static int parse(int argc, char **argv, const char *usage, const char *allowed, login_opts *lo)
 {
-    static const struct option opts[] = {
-        { "user", required_argument, NULL, OPT_USER },
-        { "password-stdin", no_argument, NULL, OPT_STDIN },
-        { "print-token", no_argument, NULL, OPT_PRINT },
-        { "json", no_argument, NULL, OPT_JSON },
-        { "db", required_argument, NULL, OPT_DB },
-        { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 },
-    };
-    static const char letters[] = { OPT_USER, OPT_STDIN, OPT_PRINT, OPT_JSON, OPT_DB };
-    static const char names[] = "uspjd";
     memset(lo, 0, sizeof(*lo));
-    int o, li = -1;
-    optind = 1;
-    while ((o = getopt_long(argc, argv, "h", opts, &li)) != -1) {
-        if (o == 'h') {
-            fputs(usage, stdout);
-            return 1;
-        }
-        const char *k = memchr(letters, o, sizeof(letters));
-        if (!k || !strchr(allowed, names[k - letters])) {
-            if (k && li >= 0)
-                fprintf(stderr, "%s: option '--%s' does not apply here\n", argv[0], opts[li].name);
-            fputs(usage, stderr);
-            return -1;
-        }
-        switch (o) {
-        case OPT_USER: lo->user = optarg; break;
-        case OPT_STDIN: lo->pw_stdin = 1; break;
-        case OPT_PRINT: lo->print_token = 1; break;
-        case OPT_JSON: lo->json = 1; break;
-        case OPT_DB: lo->db = optarg; break;
-        }
-    }
-    if (optind != argc) {
-        fputs(usage, stderr);
-        return -1;
-    }
-    return 0;
+    const cli_opt opts[] = {
+        { "user", required_argument, &lo->user, CLI_OPT_HERE(strchr(allowed, 'u')) },
+        { "password-stdin", no_argument, &lo->pw_stdin, CLI_OPT_HERE(strchr(allowed, 's')) },
+        { "print-token", no_argument, &lo->print_token, CLI_OPT_HERE(strchr(allowed, 'p')) },
+        { "json", no_argument, &lo->json, CLI_OPT_HERE(strchr(allowed, 'j')) },
+        { "db", required_argument, &lo->db, CLI_OPT_HERE(strchr(allowed, 'd')) },
+    };
+    return cli_cycle_parse(argc, argv, usage, CLI_OPTS(opts), 0, NULL);
 }
 
 /* ---- rcm login ---- */
@@ -131,8 +118,8 @@ int cmd_login(int argc, char **argv)
 {
     login_opts lo;
     int prc = parse(argc, argv, login_usage, "uspd", &lo);
-    if (prc)
-        return prc > 0 ? EXIT_CLEAN : EXIT_UNREADABLE;
+    if (prc >= 0)
+        return prc;
     const char *name = lo.user ? lo.user : cli_login_name();
     if (!*name) {
         fputs("rcm: who logs in? give --user NAME (or set RCM_LOGIN)\n", stderr);
@@ -210,21 +197,12 @@ int cmd_logout(int argc, char **argv)
 {
     login_opts lo;
     int prc = parse(argc, argv, logout_usage, "d", &lo);
-    if (prc)
-        return prc > 0 ? EXIT_CLEAN : EXIT_UNREADABLE;
+    if (prc >= 0)
+        return prc;
     cli_session s;
-    int f = cli_session_find(&s);
-    if (f < 0)
-        return EXIT_UNREADABLE;
-    if (f == 0) {
-        fputs("rcm: not logged in: no session to end\n", stderr);
-        return EXIT_UNREADABLE;
-    }
     rcm_store *st = NULL;
-    if (cli_store_open(&st, session_db(lo.db, &s), 0) != 0) {
-        cli_wipe(&s, sizeof(s));
+    if (open_session_store(&st, &s, lo.db, "rcm: not logged in: no session to end\n") != 0)
         return EXIT_UNREADABLE;
-    }
     rcm_error err;
     memset(&err, 0, sizeof(err));
     int rc = rcm_auth_logout(st, s.token, (int64_t)time(NULL), &err);
@@ -277,8 +255,8 @@ int cmd_whoami(int argc, char **argv)
 {
     login_opts lo;
     int prc = parse(argc, argv, whoami_usage, "jd", &lo);
-    if (prc)
-        return prc > 0 ? EXIT_CLEAN : EXIT_UNREADABLE;
+    if (prc >= 0)
+        return prc;
     cli_session s;
     if (cli_session_find(&s) < 0)
         return EXIT_UNREADABLE;
@@ -334,16 +312,12 @@ int cmd_passwd(int argc, char **argv)
 {
     login_opts lo;
     int prc = parse(argc, argv, passwd_usage, "usd", &lo);
-    if (prc)
-        return prc > 0 ? EXIT_CLEAN : EXIT_UNREADABLE;
+    if (prc >= 0)
+        return prc;
     cli_session s;
-    if (cli_session_find(&s) < 0)
-        return EXIT_UNREADABLE;
     rcm_store *st = NULL;
-    if (cli_store_open(&st, session_db(lo.db, &s), 0) != 0) {
-        cli_wipe(&s, sizeof(s));
+    if (open_session_store(&st, &s, lo.db, NULL) != 0)
         return EXIT_UNREADABLE;
-    }
     rcm_error err;
     memset(&err, 0, sizeof(err));
     /* whose: --user, else the session's user (when the session is live), else the login name */

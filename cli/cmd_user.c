@@ -9,7 +9,6 @@
  * typed twice on the terminal without echo, or given on standard input;
  * they are never an argument (the process list would show them).
  */
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <jansson.h>
@@ -17,8 +16,6 @@
 #include "cli_cycle.h"
 #include "cli_print.h"
 #include "cli_store.h"
-
-enum { OPT_ROLE = 1, OPT_STDIN, OPT_JSON, OPT_REASON, OPT_EXPIRES };
 
 typedef struct user_opts {
     cli_cycle_opts co;
@@ -28,70 +25,30 @@ typedef struct user_opts {
 
 /*
  * Parses the options (the common ones, and those of allowed: r role, s
- * --password-stdin, j json, n reason, e expires) and checks that npos
- * operands follow. 1: --help printed, -1: bad usage printed, 0: go on
- * (the operands from argv[optind]).
+ * --password-stdin, j json, n reason, e expires; the others "do not apply
+ * here") and checks that npos operands follow. -1: go on (the operands from
+ * argv[optind]), else the exit code (usage printed).
  */
 static int parse(int argc, char **argv, const char *usage, const char *allowed, int npos, user_opts *uo)
 {
-    static const struct option opts[] = {
-        { "role", required_argument, NULL, OPT_ROLE },
-        { "roles", required_argument, NULL, OPT_ROLE },
-        { "password-stdin", no_argument, NULL, OPT_STDIN },
-        { "json", no_argument, NULL, OPT_JSON },
-        { "reason", required_argument, NULL, OPT_REASON },
-        { "expires", required_argument, NULL, OPT_EXPIRES },
-        { "help", no_argument, NULL, 'h' },
-        CLI_CYCLE_LONGOPTS,
-        { NULL, 0, NULL, 0 },
-    };
-    static const char letters[] = { OPT_ROLE, OPT_STDIN, OPT_JSON, OPT_REASON, OPT_EXPIRES };
-    static const char names[] = "rsjne";
     memset(uo, 0, sizeof(*uo));
-    int o, li = -1;
-    optind = 1;
-    while ((o = getopt_long(argc, argv, "h", opts, &li)) != -1) {
-        if (cli_cycle_option(&uo->co, o, optarg))
-            continue;
-        if (o == 'h') {
-            fputs(usage, stdout);
-            return 1;
-        }
-        const char *k = memchr(letters, o, sizeof(letters));
-        if (!k || !strchr(allowed, names[k - letters])) {
-            if (k && li >= 0)
-                fprintf(stderr, "%s: option '--%s' does not apply here\n", argv[0], opts[li].name);
-            fputs(usage, stderr);
-            return -1;
-        }
-        switch (o) {
-        case OPT_ROLE: uo->role = optarg; break;
-        case OPT_STDIN: uo->pw_stdin = 1; break;
-        case OPT_JSON: uo->json = 1; break;
-        case OPT_REASON: uo->reason = optarg; break;
-        case OPT_EXPIRES: uo->expires = optarg; break;
-        }
-    }
-    if (argc - optind != npos) {
-        fputs(usage, stderr);
-        return -1;
-    }
-    return 0;
+    const cli_opt opts[] = {
+        { "role", required_argument, &uo->role, CLI_OPT_HERE(strchr(allowed, 'r')) },
+        { "roles", required_argument, &uo->role, CLI_OPT_HERE(strchr(allowed, 'r')) },
+        { "password-stdin", no_argument, &uo->pw_stdin, CLI_OPT_HERE(strchr(allowed, 's')) },
+        { "json", no_argument, &uo->json, CLI_OPT_HERE(strchr(allowed, 'j')) },
+        { "reason", required_argument, &uo->reason, CLI_OPT_HERE(strchr(allowed, 'n')) },
+        { "expires", required_argument, &uo->expires, CLI_OPT_HERE(strchr(allowed, 'e')) },
+    };
+    return cli_cycle_parse(argc, argv, usage, CLI_OPTS(opts), npos, &uo->co);
 }
 
 #define PARSE_OR_RETURN(usage, allowed, npos, uo)                                                            \
     do {                                                                                                     \
         int prc_ = parse(argc, argv, usage, allowed, npos, uo);                                              \
-        if (prc_)                                                                                            \
-            return prc_ > 0 ? EXIT_CLEAN : EXIT_UNREADABLE;                                                  \
+        if (prc_ >= 0)                                                                                       \
+            return prc_;                                                                                     \
     } while (0)
-
-/* Prints err and returns the exit code of a failed step. */
-static int failed(const rcm_error *err)
-{
-    cli_error(err);
-    return EXIT_UNREADABLE;
-}
 
 static json_t *roles_json(unsigned mask)
 {
@@ -173,7 +130,7 @@ static int user_add(int argc, char **argv)
         return EXIT_UNREADABLE;
     }
     if (rcm_roles_parse(uo.role, &roles, &err) < 0)
-        return failed(&err);
+        return cli_cycle_fail(&err);
     rcm_store *st = NULL;
     rcm_cycle *cy = NULL;
     int rc = cli_cycle_open(&st, &cy, &uo.co);
@@ -182,7 +139,7 @@ static int user_add(int argc, char **argv)
     char pw[RCM_PASSWORD_MAX + 2];
     rc = new_password(cy, pw, sizeof(pw), name, uo.pw_stdin);
     if (rc == 0 && rcm_user_add(cy, name, roles, pw, &err) < 0)
-        rc = failed(&err);
+        rc = cli_cycle_fail(&err);
     cli_wipe(pw, sizeof(pw));
     cli_cycle_close(st, cy);
     if (rc == 0) {
@@ -231,7 +188,7 @@ static int user_list(int argc, char **argv)
     rcm_user_info *v = NULL;
     size_t n = 0;
     if (rcm_user_list(cy, &v, &n, &err) < 0)
-        rc = failed(&err);
+        rc = cli_cycle_fail(&err);
     cli_cycle_close(st, cy);
     if (rc != 0)
         return rc;
@@ -258,14 +215,14 @@ static int user_roles(int argc, char **argv)
     memset(&err, 0, sizeof(err));
     unsigned roles = 0;
     if (rcm_roles_parse(spec, &roles, &err) < 0)
-        return failed(&err);
+        return cli_cycle_fail(&err);
     rcm_store *st = NULL;
     rcm_cycle *cy = NULL;
     int rc = cli_cycle_open(&st, &cy, &uo.co);
     if (rc != 0)
         return rc;
     if (rcm_user_set_roles(cy, name, roles, &err) < 0)
-        rc = failed(&err);
+        rc = cli_cycle_fail(&err);
     cli_cycle_close(st, cy);
     if (rc == 0) {
         char r[48];
@@ -288,7 +245,7 @@ static int set_status(int argc, char **argv, const char *status)
     rcm_error err;
     memset(&err, 0, sizeof(err));
     if (rcm_user_set_status(cy, name, status, &err) < 0)
-        rc = failed(&err);
+        rc = cli_cycle_fail(&err);
     cli_cycle_close(st, cy);
     if (rc == 0 && strcmp(status, "active") == 0)
         printf("user %s is active (failed logins and any lock-out cleared)\n", name);
@@ -315,7 +272,7 @@ static int user_password(int argc, char **argv)
     char pw[RCM_PASSWORD_MAX + 2];
     rc = new_password(cy, pw, sizeof(pw), name, uo.pw_stdin);
     if (rc == 0 && rcm_user_reset_password(cy, name, pw, &err) < 0)
-        rc = failed(&err);
+        rc = cli_cycle_fail(&err);
     cli_wipe(pw, sizeof(pw));
     cli_cycle_close(st, cy);
     if (rc == 0)
@@ -376,7 +333,7 @@ static int settings_show(int argc, char **argv)
     rcm_error err;
     memset(&err, 0, sizeof(err));
     rcm_settings s;
-    int rc = rcm_settings_get(st, &s, &err) < 0 ? failed(&err) : 0;
+    int rc = rcm_settings_get(st, &s, &err) < 0 ? cli_cycle_fail(&err) : 0;
     rcm_store_close(st);
     if (rc != 0)
         return rc;
@@ -409,7 +366,7 @@ static int settings_set(int argc, char **argv)
     rcm_settings before, after;
     if (rcm_settings_get(st, &before, &err) < 0 || rcm_setting_set(cy, key, value, &err) < 0 ||
         rcm_settings_get(st, &after, &err) < 0)
-        rc = failed(&err);
+        rc = cli_cycle_fail(&err);
     cli_cycle_close(st, cy);
     for (size_t i = 0; rc == 0 && i < NKEYS; i++) {
         if (strcmp(key, setting_keys[i]) != 0)
@@ -469,7 +426,7 @@ static int sod_grant(int argc, char **argv)
     memset(&err, 0, sizeof(err));
     int64_t id = 0;
     if (rcm_sod_grant(cy, user, uo.reason, expires, &id, &err) < 0)
-        rc = failed(&err);
+        rc = cli_cycle_fail(&err);
     cli_cycle_close(st, cy);
     if (rc == 0) {
         char d[16] = "";
@@ -500,7 +457,7 @@ static int sod_revoke(int argc, char **argv)
     rcm_error err;
     memset(&err, 0, sizeof(err));
     if (rcm_sod_revoke(cy, (int64_t)id, &err) < 0)
-        rc = failed(&err);
+        rc = cli_cycle_fail(&err);
     cli_cycle_close(st, cy);
     if (rc == 0)
         printf("exception %lld revoked\n", id);
@@ -532,7 +489,7 @@ static int sod_list(int argc, char **argv)
     size_t n = 0;
     rcm_date today = rcm_cycle_today(cy);
     if (rcm_sod_list(cy, &v, &n, &err) < 0)
-        rc = failed(&err);
+        rc = cli_cycle_fail(&err);
     cli_cycle_close(st, cy);
     if (rc != 0)
         return rc;

@@ -3,7 +3,7 @@
 #   scripts/deps.sh          install what is missing (as root, or through sudo)
 #   scripts/deps.sh --check  exit 0 when everything is there, 1 otherwise
 set -eu
-PKGS="build-essential pkg-config libjansson-dev libcriterion-dev libsodium-dev libsqlite3-dev zlib1g-dev libzip-dev libhpdf-dev clang libclang-rt-14-dev python3 diffutils"
+PKGS="build-essential pkg-config libjansson-dev libcriterion-dev libsodium-dev libsqlite3-dev zlib1g-dev libzip-dev libhpdf-dev clang libclang-rt-14-dev python3 diffutils util-linux"
 
 missing=""
 for p in $PKGS; do
