@@ -145,20 +145,16 @@ int cli_audit_sample(int argc, char **argv)
         return cli_usage(sample_usage, EXIT_UNREADABLE);
     }
     spec.seed = sd.v;
-    rcm_store *st = NULL;
-    rcm_cycle *cy = NULL;
-    rc = cli_cycle_open(&st, &cy, &co);
+    cli_run r;
+    rc = cli_run_open(&r, &co);
     if (rc != 0)
         return rc;
-    rcm_error err;
-    memset(&err, 0, sizeof(err));
     rcm_audit_sampled *v = NULL;
     size_t n = 0;
     int64_t id = 0;
-    rc = rcm_audit_sample(cy, &spec, &id, &v, &n, &err);
-    cli_cycle_close(st, cy);
-    if (rc < 0)
-        return cli_cycle_fail(&err);
+    rc = cli_run_close(&r, rcm_audit_sample(r.cy, &spec, &id, &v, &n, &r.err));
+    if (rc != 0)
+        return rc;
     char seed[24], from[11], to[11];
     snprintf(seed, sizeof(seed), "%llu", (unsigned long long)spec.seed);
     rcm_date_fmt(from, spec.from, 1);
@@ -213,18 +209,14 @@ int cli_audit_score(int argc, char **argv)
     int64_t sample = 0;
     if (parse_id(&sample, "sample", argv[optind]) != 0)
         return EXIT_UNREADABLE;
-    rcm_store *st = NULL;
-    rcm_cycle *cy = NULL;
-    rc = cli_cycle_open(&st, &cy, &co);
+    cli_run r;
+    rc = cli_run_open(&r, &co);
     if (rc != 0)
         return rc;
-    rcm_error err;
-    memset(&err, 0, sizeof(err));
     rcm_audit_score_report rep;
-    rc = rcm_audit_score_file(cy, sample, file, &rep, &err);
-    cli_cycle_close(st, cy);
-    if (rc < 0)
-        return cli_cycle_fail(&err);
+    rc = cli_run_close(&r, rcm_audit_score_file(r.cy, sample, file, &rep, &r.err));
+    if (rc != 0)
+        return rc;
     if (json)
         return cli_done(cli_print_json(json_pack(
             "{s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "sample", (json_int_t)sample, "claims", (json_int_t)rep.claims,
@@ -310,22 +302,18 @@ int cli_audit_report(int argc, char **argv)
         fprintf(stderr, "rcm: --from is after --to\n");
         return EXIT_UNREADABLE;
     }
-    rcm_store *st = NULL;
-    rcm_cycle *cy = NULL;
-    rc = cli_cycle_open(&st, &cy, &co);
+    cli_run r;
+    rc = cli_run_open(&r, &co);
     if (rc != 0)
         return rc;
-    rcm_error err;
-    memset(&err, 0, sizeof(err));
     rcm_audit_accuracy *v = NULL;
     size_t n = 0;
     /* reviewed_at is in seconds: [from 00:00 UTC, the day after to 00:00 UTC) */
     int64_t t0 = from == RCM_DATE_NONE ? 0 : (int64_t)from * 86400;
     int64_t t1 = to == RCM_DATE_NONE ? 0 : ((int64_t)to + 1) * 86400;
-    rc = rcm_audit_accuracy_report(cy, sample, coder, t0, t1, &v, &n, &err);
-    cli_cycle_close(st, cy);
-    if (rc < 0)
-        return cli_cycle_fail(&err);
+    rc = cli_run_close(&r, rcm_audit_accuracy_report(r.cy, sample, coder, t0, t1, &v, &n, &r.err));
+    if (rc != 0)
+        return rc;
     int failed = 0;
     if (json) {
         json_t *a = json_array();
@@ -440,28 +428,24 @@ int cli_audit_em(int argc, char **argv)
     int rc = cli_cycle_parse(argc, argv, em_usage, CLI_OPTS(opts), 0, &co);
     if (rc >= 0)
         return rc;
-    rcm_store *st = NULL;
-    rcm_cycle *cy = NULL;
-    rc = cli_cycle_open(&st, &cy, &co);
+    cli_run r;
+    rc = cli_run_open(&r, &co);
     if (rc != 0)
         return rc;
-    rcm_error err;
-    memset(&err, 0, sizeof(err));
     rcm_em_row *v = NULL;
     size_t n = 0;
     rcm_settings cfg;
     rcm_em_reference_row *ref = NULL;
     size_t nref = 0;
-    rc = rcm_em_distribution(cy, from, to, &v, &n, &err);
+    rc = rcm_em_distribution(r.cy, from, to, &v, &n, &r.err);
     if (rc == 0)
-        rc = rcm_settings_get(st, &cfg, &err);
+        rc = rcm_settings_get(r.st, &cfg, &r.err);
     if (rc == 0)
-        rc = rcm_em_reference_get(cy, &ref, &nref, &err);
-    cli_cycle_close(st, cy);
-    if (rc < 0) {
+        rc = rcm_em_reference_get(r.cy, &ref, &nref, &r.err);
+    if ((rc = cli_run_close(&r, rc)) != 0) {
         free(v);
         free(ref);
-        return cli_cycle_fail(&err);
+        return rc;
     }
     const char *source = nref ? ref[0].source : "";
     int flagged = 0;
@@ -526,23 +510,19 @@ int cli_audit_em_reference(int argc, char **argv)
     int show = optind < argc && strcmp(argv[optind], "show") == 0;
     if ((load && (optind + 2 != argc || json)) || (show && (optind + 1 != argc || source)) || (!load && !show))
         return cli_usage(ref_usage, EXIT_UNREADABLE);
-    rcm_store *st = NULL;
-    rcm_cycle *cy = NULL;
-    rc = cli_cycle_open(&st, &cy, &co);
+    cli_run r;
+    rc = cli_run_open(&r, &co);
     if (rc != 0)
         return rc;
-    rcm_error err;
-    memset(&err, 0, sizeof(err));
     if (load) {
         const char *path = argv[optind + 1];
-        rc = rcm_em_reference_load(cy, path, source, &err);
+        rc = rcm_em_reference_load(r.cy, path, source, &r.err);
         rcm_em_reference_row *v = NULL;
         size_t n = 0;
         if (rc == 0)
-            rc = rcm_em_reference_get(cy, &v, &n, &err);
-        cli_cycle_close(st, cy);
-        if (rc < 0)
-            return cli_cycle_fail(&err);
+            rc = rcm_em_reference_get(r.cy, &v, &n, &r.err);
+        if ((rc = cli_run_close(&r, rc)) != 0)
+            return rc;
         size_t families = 0;
         for (size_t i = 0; i < n; i++)
             families += i == 0 || strcmp(v[i].family, v[i - 1].family) != 0;
@@ -553,10 +533,9 @@ int cli_audit_em_reference(int argc, char **argv)
     }
     rcm_em_reference_row *v = NULL;
     size_t n = 0;
-    rc = rcm_em_reference_get(cy, &v, &n, &err);
-    cli_cycle_close(st, cy);
-    if (rc < 0)
-        return cli_cycle_fail(&err);
+    rc = cli_run_close(&r, rcm_em_reference_get(r.cy, &v, &n, &r.err));
+    if (rc != 0)
+        return rc;
     if (json) {
         json_t *a = json_array();
         for (size_t i = 0; i < n; i++)

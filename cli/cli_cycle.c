@@ -573,3 +573,17 @@ void cli_cycle_close(rcm_store *st, rcm_cycle *cy)
     rcm_cycle_free(cy);
     rcm_store_close(st);
 }
+
+int cli_run_open(cli_run *r, const cli_cycle_opts *co)
+{
+    memset(&r->err, 0, sizeof(r->err));
+    return cli_cycle_open(&r->st, &r->cy, co);
+}
+
+int cli_run_close(cli_run *r, int rc)
+{
+    cli_cycle_close(r->st, r->cy);
+    r->st = NULL;
+    r->cy = NULL;
+    return rc < 0 ? cli_cycle_fail(&r->err) : rc;
+}

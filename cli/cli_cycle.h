@@ -100,6 +100,25 @@ int cli_cycle_option(cli_cycle_opts *o, int opt, const char *arg);
 int cli_cycle_open(rcm_store **st, rcm_cycle **cy, const cli_cycle_opts *o);
 void cli_cycle_close(rcm_store *st, rcm_cycle *cy);
 
+/*
+ * One run of a cycle command: the store and cycle cli_cycle_open gave, and
+ * the error the library steps fill in.
+ */
+typedef struct cli_run {
+    rcm_store *st;
+    rcm_cycle *cy;
+    rcm_error err;
+} cli_run;
+
+/* cli_cycle_open into r, with r->err cleared: 0, or the exit code (printed). */
+int cli_run_open(cli_run *r, const cli_cycle_opts *co);
+
+/*
+ * Closes r's cycle and store. rc < 0 (a library step failed): prints
+ * r->err and returns EXIT_UNREADABLE; otherwise returns rc.
+ */
+int cli_run_close(cli_run *r, int rc);
+
 /* The token file's path into out (-1 when neither $RCM_TOKEN_FILE nor a home is known). */
 int cli_token_path(char *out, size_t n);
 

@@ -144,18 +144,14 @@ static int audit_verify(int argc, char **argv)
         return EXIT_UNREADABLE;
     if (pub)
         snprintf(key, sizeof(key), "%s", pub);
-    rcm_store *st = NULL;
-    rcm_cycle *cy = NULL;
-    rc = cli_cycle_open(&st, &cy, &co);
+    cli_run r;
+    rc = cli_run_open(&r, &co);
     if (rc != 0)
         return rc;
-    rcm_error err;
-    memset(&err, 0, sizeof(err));
     rcm_audit_verdict v;
-    rc = rcm_audit_verify(cy, anchor, key[0] ? key : NULL, &v, &err);
-    cli_cycle_close(st, cy);
-    if (rc < 0)
-        return cli_cycle_fail(&err);
+    rc = cli_run_close(&r, rcm_audit_verify(r.cy, anchor, key[0] ? key : NULL, &v, &r.err));
+    if (rc != 0)
+        return rc;
     if (json) {
         json_t *j = json_pack("{s:b, s:I, s:I, s:s, s:i, s:b}", "holds", v.first_bad == 0, "events",
                               (json_int_t)v.events, "head_seq", (json_int_t)v.head_seq, "head", v.head, "anchors",
@@ -275,19 +271,15 @@ static int audit_log(int argc, char **argv)
         return rc;
     if (parse_range(from, to, &f.from, &f.to) != 0)
         return EXIT_UNREADABLE;
-    rcm_store *st = NULL;
-    rcm_cycle *cy = NULL;
-    rc = cli_cycle_open(&st, &cy, &co);
+    cli_run r;
+    rc = cli_run_open(&r, &co);
     if (rc != 0)
         return rc;
-    rcm_error err;
-    memset(&err, 0, sizeof(err));
-    rc = rcm_audit_log(cy, &f, print_event, &lo, &err);
-    cli_cycle_close(st, cy);
-    if (rc < 0) {
+    rc = rcm_audit_log(r.cy, &f, print_event, &lo, &r.err);
+    if (rc < 0)
         fflush(stdout);
-        return cli_cycle_fail(&err);
-    }
+    if ((rc = cli_run_close(&r, rc)) != 0)
+        return rc;
     if (!lo.json)
         printf("%lld event%s\n", (long long)lo.n, lo.n == 1 ? "" : "s");
     return cli_done(lo.bad ? EXIT_UNREADABLE : EXIT_CLEAN);
@@ -327,21 +319,17 @@ static int audit_anchor(int argc, char **argv)
     char sk[136] = "";
     if (key_file && read_key_file(key_file, "secret key file", sk, 128) != 0)
         return EXIT_UNREADABLE;
-    rcm_store *st = NULL;
-    rcm_cycle *cy = NULL;
-    rc = cli_cycle_open(&st, &cy, &co);
+    cli_run r;
+    rc = cli_run_open(&r, &co);
     if (rc != 0) {
         memset(sk, 0, sizeof(sk));
         return rc;
     }
-    rcm_error err;
-    memset(&err, 0, sizeof(err));
     rcm_audit_verdict v;
-    rc = rcm_audit_anchor(cy, out, sk[0] ? sk : NULL, &v, &err);
+    rc = rcm_audit_anchor(r.cy, out, sk[0] ? sk : NULL, &v, &r.err);
     memset(sk, 0, sizeof(sk));
-    cli_cycle_close(st, cy);
-    if (rc < 0)
-        return cli_cycle_fail(&err);
+    if ((rc = cli_run_close(&r, rc)) != 0)
+        return rc;
     if (json) {
         json_t *j = json_pack("{s:s, s:I, s:s, s:b, s:b, s:I, s:i}", "file", out, "seq", (json_int_t)v.head_seq,
                               "hash", v.head, "signed", key_file != NULL, "holds", v.first_bad == 0, "events",
@@ -489,20 +477,15 @@ static int audit_exceptions(int argc, char **argv)
         return rc;
     if (parse_range(from, to, &f.from, &f.to) != 0)
         return EXIT_UNREADABLE;
-    rcm_store *st = NULL;
-    rcm_cycle *cy = NULL;
-    rc = cli_cycle_open(&st, &cy, &co);
+    cli_run r;
+    rc = cli_run_open(&r, &co);
     if (rc != 0)
         return rc;
-    rcm_error err;
-    memset(&err, 0, sizeof(err));
     rcm_sod_exception *xs = NULL;
     size_t n = 0;
-    if (rcm_sod_list(cy, &xs, &n, &err) < 0) {
-        cli_cycle_close(st, cy);
-        return cli_cycle_fail(&err);
-    }
-    rcm_date today = rcm_cycle_today(cy);
+    if (rcm_sod_list(r.cy, &xs, &n, &r.err) < 0)
+        return cli_run_close(&r, -1);
+    rcm_date today = rcm_cycle_today(r.cy);
     if (!u.json) {
         printf("separation-of-duties exceptions: %zu\n", n);
         if (n)
@@ -542,12 +525,11 @@ static int audit_exceptions(int argc, char **argv)
             fmt_time(b, f.to - 1, ' ');
         printf("uses from %s to %s:\n", a, b);
     }
-    rc = rcm_audit_log(cy, &f, print_use, &u, &err);
-    cli_cycle_close(st, cy);
-    if (rc < 0) {
+    rc = rcm_audit_log(r.cy, &f, print_use, &u, &r.err);
+    if (rc < 0)
         fflush(stdout);
-        return cli_cycle_fail(&err);
-    }
+    if ((rc = cli_run_close(&r, rc)) != 0)
+        return rc;
     if (!u.json)
         printf("%lld use%s\n", (long long)u.n, u.n == 1 ? "" : "s");
     return cli_done(u.bad ? EXIT_UNREADABLE : EXIT_CLEAN);

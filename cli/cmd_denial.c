@@ -59,12 +59,6 @@ static int fail(const rcm_error *err)
     return err->code == RCM_EDENIED ? EXIT_PROBLEMS : EXIT_UNREADABLE;
 }
 
-static int usage(const char *text, int rc)
-{
-    fputs(text, rc ? stderr : stdout);
-    return rc;
-}
-
 /* A positive integer id argument. */
 static int parse_id(int64_t *out, const char *what, const char *s)
 {
@@ -112,43 +106,28 @@ static json_t *denial_json(const rcm_denial *d)
 
 static int denial_list(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        { "route", required_argument, NULL, 'r' }, { "all", no_argument, NULL, 'a' },
-        { "json", no_argument, NULL, 'j' },         { "help", no_argument, NULL, 'h' },
-        CLI_CYCLE_LONGOPTS,                         { NULL, 0, NULL, 0 },
-    };
     cli_cycle_opts co = { 0 };
     const char *route = NULL;
-    int all = 0, as_json = 0, o;
-    optind = 1;
-    while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        if (cli_cycle_option(&co, o, optarg))
-            continue;
-        switch (o) {
-        case 'r': route = optarg; break;
-        case 'a': all = 1; break;
-        case 'j': as_json = 1; break;
-        case 'h': return usage(list_usage, EXIT_CLEAN);
-        default: return usage(list_usage, EXIT_UNREADABLE);
-        }
-    }
-    if (optind != argc)
-        return usage(list_usage, EXIT_UNREADABLE);
+    int all = 0, as_json = 0;
+    const cli_opt opts[] = {
+        { "route", required_argument, &route, NULL },
+        { "all", no_argument, &all, NULL },
+        { "json", no_argument, &as_json, NULL },
+    };
+    int rc = cli_cycle_parse(argc, argv, list_usage, CLI_OPTS(opts), 0, &co);
+    if (rc >= 0)
+        return rc;
     if (route && strcmp(route, "coder") != 0 && strcmp(route, "biller") != 0) {
         fprintf(stderr, "rcm: --route '%s': coder or biller\n", route);
         return EXIT_UNREADABLE;
     }
-    rcm_store *st = NULL;
-    rcm_cycle *cy = NULL;
-    int rc = cli_cycle_open(&st, &cy, &co);
-    if (rc)
+    cli_run r;
+    if ((rc = cli_run_open(&r, &co)) != 0)
         return rc;
-    rcm_error err;
-    memset(&err, 0, sizeof(err));
     rcm_denial *v = NULL;
     size_t n = 0;
-    if (rcm_denial_list(cy, route, !all, &v, &n, &err) < 0) {
-        rc = fail(&err);
+    if (rcm_denial_list(r.cy, route, !all, &v, &n, &r.err) < 0) {
+        rc = fail(&r.err);
         goto done;
     }
     if (as_json) {
@@ -184,8 +163,7 @@ static int denial_list(int argc, char **argv)
     printf("%zu denial%s, %s\n", n, n == 1 ? "" : "s", t);
 done:
     free(v);
-    cli_cycle_close(st, cy);
-    return rc;
+    return cli_run_close(&r, rc);
 }
 
 /* ---- correct ---- */
@@ -217,68 +195,58 @@ static int claim_no_of(rcm_cycle *cy, int64_t id, char *out, size_t outsz)
     return 0;
 }
 
+/* cli_opt checks of --dx and --line: into the cli_codes at out. */
+static int opt_dx(void *out, const char *opt, const char *arg)
+{
+    (void)opt;
+    return cli_codes_add_dx(out, arg);
+}
+
+static int opt_line(void *out, const char *opt, const char *arg)
+{
+    (void)opt;
+    return cli_codes_add_line(out, arg);
+}
+
 static int denial_correct(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        { "dx", required_argument, NULL, 'x' }, { "line", required_argument, NULL, 'l' },
-        { "help", no_argument, NULL, 'h' },     CLI_CYCLE_LONGOPTS,
-        { NULL, 0, NULL, 0 },
-    };
     cli_cycle_opts co = { 0 };
     cli_codes cc;
-    int o, rc = cli_codes_init(&cc);
+    int rc = cli_codes_init(&cc);
     if (rc)
         return rc;
-    optind = 1;
-    while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        if (cli_cycle_option(&co, o, optarg))
-            continue;
-        switch (o) {
-        case 'x': rc = cli_codes_add_dx(&cc, optarg); break;
-        case 'l': rc = cli_codes_add_line(&cc, optarg); break;
-        case 'h': cli_codes_release(&cc); return usage(correct_usage, EXIT_CLEAN);
-        default: cli_codes_release(&cc); return usage(correct_usage, EXIT_UNREADABLE);
-        }
-        if (rc) {
-            cli_codes_release(&cc);
-            return rc;
-        }
-    }
-    if (optind != argc - 1) {
+    const cli_opt opts[] = { { "dx", required_argument, &cc, opt_dx }, { "line", required_argument, &cc, opt_line } };
+    if ((rc = cli_cycle_parse(argc, argv, correct_usage, CLI_OPTS(opts), 1, &co)) >= 0) {
         cli_codes_release(&cc);
-        return usage(correct_usage, EXIT_UNREADABLE);
+        return rc;
     }
     cli_codes_finish(&cc);
-    rcm_store *st = NULL;
-    rcm_cycle *cy = NULL;
-    if ((rc = cli_cycle_open(&st, &cy, &co)) != 0) {
+    cli_run r;
+    if ((rc = cli_run_open(&r, &co)) != 0) {
         cli_codes_release(&cc);
         return rc;
     }
     rcm_findings f;
     rcm_findings_init(&f);
-    rcm_error err;
-    memset(&err, 0, sizeof(err));
     int64_t claim = 0, fixed = 0;
-    if ((rc = find_claim(cy, argv[optind], &claim)) != 0)
+    if ((rc = find_claim(r.cy, argv[optind], &claim)) != 0)
         goto done;
-    int lrc = rcm_denial_correct(cy, claim, cc.codes, &f, &fixed, &err);
+    int lrc = rcm_denial_correct(r.cy, claim, cc.codes, &f, &fixed, &r.err);
     if (f.n)
         cli_findings_summary(&f);
     for (size_t i = 0; i < f.n; i++)
         cli_finding_print(&f.v[i], NULL);
     if (lrc < 0) {
-        rc = fail(&err);
+        rc = fail(&r.err);
         goto done;
     }
     char no[48];
-    claim_no_of(cy, fixed, no, sizeof(no));
+    claim_no_of(r.cy, fixed, no, sizeof(no));
     printf("corrected claim %s replaces %s: the biller submits it\n", no, argv[optind]);
 done:
     rcm_findings_release(&f);
     cli_codes_release(&cc);
-    cli_cycle_close(st, cy);
-    return rc;
+    return cli_run_close(&r, rc);
 }
 
 /* ---- rebill ---- */
@@ -292,44 +260,28 @@ static const char rebill_usage[] =
 
 static int denial_rebill(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        { "note", required_argument, NULL, 'n' }, { "help", no_argument, NULL, 'h' },
-        CLI_CYCLE_LONGOPTS,                       { NULL, 0, NULL, 0 },
-    };
     cli_cycle_opts co = { 0 };
     const char *note = NULL;
-    int o, rc;
-    optind = 1;
-    while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        if (cli_cycle_option(&co, o, optarg))
-            continue;
-        switch (o) {
-        case 'n': note = optarg; break;
-        case 'h': return usage(rebill_usage, EXIT_CLEAN);
-        default: return usage(rebill_usage, EXIT_UNREADABLE);
-        }
-    }
-    if (optind != argc - 1)
-        return usage(rebill_usage, EXIT_UNREADABLE);
-    rcm_store *st = NULL;
-    rcm_cycle *cy = NULL;
-    if ((rc = cli_cycle_open(&st, &cy, &co)) != 0)
+    const cli_opt opts[] = { { "note", required_argument, &note, NULL } };
+    int rc = cli_cycle_parse(argc, argv, rebill_usage, CLI_OPTS(opts), 1, &co);
+    if (rc >= 0)
         return rc;
-    rcm_error err;
-    memset(&err, 0, sizeof(err));
+    cli_run r;
+    if ((rc = cli_run_open(&r, &co)) != 0)
+        return rc;
     int64_t claim = 0, fixed = 0;
-    if ((rc = find_claim(cy, argv[optind], &claim)) == 0) {
-        if (rcm_denial_rebill(cy, claim, note, &fixed, &err) < 0) {
-            rc = fail(&err);
+    if ((rc = find_claim(r.cy, argv[optind], &claim)) == 0) {
+        if (rcm_denial_rebill(r.cy, claim, note, &fixed, &r.err) < 0) {
+            rc = fail(&r.err);
         } else {
             char no[48];
-            claim_no_of(cy, fixed, no, sizeof(no));
+            claim_no_of(r.cy, fixed, no, sizeof(no));
             /* a frequency-1 claim: the coverage names another payer now, billed afresh */
             json_t *j = NULL;
             rcm_error e2;
             memset(&e2, 0, sizeof(e2));
             const char *freq = NULL, *payer = NULL;
-            if (rcm_claim_show(cy, fixed, &j, &e2) == 0) {
+            if (rcm_claim_show(r.cy, fixed, &j, &e2) == 0) {
                 json_t *cyc = json_object_get(j, "cycle");
                 freq = json_string_value(json_object_get(cyc, "freq"));
                 payer = json_string_value(json_object_get(cyc, "payer"));
@@ -342,8 +294,7 @@ static int denial_rebill(int argc, char **argv)
             json_decref(j);
         }
     }
-    cli_cycle_close(st, cy);
-    return rc;
+    return cli_run_close(&r, rc);
 }
 
 /* ---- writeoff ---- */
@@ -357,25 +308,12 @@ static const char writeoff_usage[] =
 
 static int denial_writeoff(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        { "reason", required_argument, NULL, 'r' }, { "help", no_argument, NULL, 'h' },
-        CLI_CYCLE_LONGOPTS,                         { NULL, 0, NULL, 0 },
-    };
     cli_cycle_opts co = { 0 };
     const char *reason = NULL;
-    int o, rc;
-    optind = 1;
-    while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        if (cli_cycle_option(&co, o, optarg))
-            continue;
-        switch (o) {
-        case 'r': reason = optarg; break;
-        case 'h': return usage(writeoff_usage, EXIT_CLEAN);
-        default: return usage(writeoff_usage, EXIT_UNREADABLE);
-        }
-    }
-    if (optind != argc - 1)
-        return usage(writeoff_usage, EXIT_UNREADABLE);
+    const cli_opt opts[] = { { "reason", required_argument, &reason, NULL } };
+    int rc = cli_cycle_parse(argc, argv, writeoff_usage, CLI_OPTS(opts), 1, &co);
+    if (rc >= 0)
+        return rc;
     int64_t id = 0;
     if ((rc = parse_id(&id, "denial", argv[optind])) != 0)
         return rc;
@@ -383,16 +321,13 @@ static int denial_writeoff(int argc, char **argv)
         fputs("rcm: denial writeoff: --reason is required\n", stderr);
         return EXIT_UNREADABLE;
     }
-    rcm_store *st = NULL;
-    rcm_cycle *cy = NULL;
-    if ((rc = cli_cycle_open(&st, &cy, &co)) != 0)
+    cli_run r;
+    if ((rc = cli_run_open(&r, &co)) != 0)
         return rc;
-    rcm_error err;
-    memset(&err, 0, sizeof(err));
     rcm_writeoff_result res;
     char amount[32];
-    if (rcm_denial_writeoff(cy, id, reason, &res, &err) < 0) {
-        rc = fail(&err);
+    if (rcm_denial_writeoff(r.cy, id, reason, &res, &r.err) < 0) {
+        rc = fail(&r.err);
     } else if (res.request_id) {
         rcm_cents_fmt(amount, res.amount_cents);
         printf("write-off of $%s waits for a second person's approval (request %lld)\n", amount,
@@ -400,8 +335,7 @@ static int denial_writeoff(int argc, char **argv)
     } else {
         printf("denial %lld written off\n", (long long)id);
     }
-    cli_cycle_close(st, cy);
-    return rc;
+    return cli_run_close(&r, rc);
 }
 
 /* ---- write-off requests ---- */
@@ -430,37 +364,19 @@ static json_t *request_json(const rcm_writeoff_request *r)
 
 static int denial_pending(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        { "all", no_argument, NULL, 'a' }, { "json", no_argument, NULL, 'j' },
-        { "help", no_argument, NULL, 'h' }, CLI_CYCLE_LONGOPTS,
-        { NULL, 0, NULL, 0 },
-    };
     cli_cycle_opts co = { 0 };
-    int all = 0, as_json = 0, o;
-    optind = 1;
-    while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        if (cli_cycle_option(&co, o, optarg))
-            continue;
-        switch (o) {
-        case 'a': all = 1; break;
-        case 'j': as_json = 1; break;
-        case 'h': return usage(pending_usage, EXIT_CLEAN);
-        default: return usage(pending_usage, EXIT_UNREADABLE);
-        }
-    }
-    if (optind != argc)
-        return usage(pending_usage, EXIT_UNREADABLE);
-    rcm_store *st = NULL;
-    rcm_cycle *cy = NULL;
-    int rc = cli_cycle_open(&st, &cy, &co);
-    if (rc)
+    int all = 0, as_json = 0;
+    const cli_opt opts[] = { { "all", no_argument, &all, NULL }, { "json", no_argument, &as_json, NULL } };
+    int rc = cli_cycle_parse(argc, argv, pending_usage, CLI_OPTS(opts), 0, &co);
+    if (rc >= 0)
         return rc;
-    rcm_error err;
-    memset(&err, 0, sizeof(err));
+    cli_run r;
+    if ((rc = cli_run_open(&r, &co)) != 0)
+        return rc;
     rcm_writeoff_request *v = NULL;
     size_t n = 0;
-    if (rcm_writeoff_list(cy, all ? NULL : "pending", &v, &n, &err) < 0) {
-        rc = fail(&err);
+    if (rcm_writeoff_list(r.cy, all ? NULL : "pending", &v, &n, &r.err) < 0) {
+        rc = fail(&r.err);
         goto done;
     }
     if (as_json) {
@@ -480,22 +396,21 @@ static int denial_pending(int argc, char **argv)
            "amount", "status", "requested_by", "decided_by", "reason");
     int64_t total = 0;
     for (size_t i = 0; i < n; i++) {
-        const rcm_writeoff_request *r = &v[i];
+        const rcm_writeoff_request *q = &v[i];
         char amount[32], adj[16];
-        rcm_cents_fmt(amount, r->amount_cents);
-        snprintf(adj, sizeof(adj), "%s-%s", r->group, r->carc);
-        printf("%-7lld %-6lld %-12s %4u %-7s %10s %-9s %-12s %-12s %s\n", (long long)r->request_id,
-               (long long)r->denial_id, r->claim_no, (unsigned)r->line_no, adj, amount, r->status, r->requested_by,
-               r->decided_by[0] ? r->decided_by : "-", r->reason);
-        total += r->amount_cents;
+        rcm_cents_fmt(amount, q->amount_cents);
+        snprintf(adj, sizeof(adj), "%s-%s", q->group, q->carc);
+        printf("%-7lld %-6lld %-12s %4u %-7s %10s %-9s %-12s %-12s %s\n", (long long)q->request_id,
+               (long long)q->denial_id, q->claim_no, (unsigned)q->line_no, adj, amount, q->status, q->requested_by,
+               q->decided_by[0] ? q->decided_by : "-", q->reason);
+        total += q->amount_cents;
     }
     char t[32];
     rcm_cents_fmt(t, total);
     printf("%zu request%s, %s\n", n, n == 1 ? "" : "s", t);
 done:
     free(v);
-    cli_cycle_close(st, cy);
-    return rc;
+    return cli_run_close(&r, rc);
 }
 
 static const char approve_usage[] =
@@ -528,26 +443,12 @@ static void request_of(rcm_cycle *cy, int64_t id, rcm_writeoff_request *out)
 /* approve (1) or reject (0) a request. */
 static int decide(int argc, char **argv, int approve)
 {
-    static const struct option opts[] = {
-        { "note", required_argument, NULL, 'n' }, { "help", no_argument, NULL, 'h' },
-        CLI_CYCLE_LONGOPTS,                       { NULL, 0, NULL, 0 },
-    };
-    const char *text = approve ? approve_usage : reject_usage;
     cli_cycle_opts co = { 0 };
     const char *note = NULL;
-    int o, rc;
-    optind = 1;
-    while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        if (cli_cycle_option(&co, o, optarg))
-            continue;
-        switch (o) {
-        case 'n': note = optarg; break;
-        case 'h': return usage(text, EXIT_CLEAN);
-        default: return usage(text, EXIT_UNREADABLE);
-        }
-    }
-    if (optind != argc - 1)
-        return usage(text, EXIT_UNREADABLE);
+    const cli_opt opts[] = { { "note", required_argument, &note, NULL } };
+    int rc = cli_cycle_parse(argc, argv, approve ? approve_usage : reject_usage, CLI_OPTS(opts), 1, &co);
+    if (rc >= 0)
+        return rc;
     int64_t id = 0;
     if ((rc = parse_id(&id, "write-off request", argv[optind])) != 0)
         return rc;
@@ -555,27 +456,23 @@ static int decide(int argc, char **argv, int approve)
         fputs("rcm: denial reject: --note is required\n", stderr);
         return EXIT_UNREADABLE;
     }
-    rcm_store *st = NULL;
-    rcm_cycle *cy = NULL;
-    if ((rc = cli_cycle_open(&st, &cy, &co)) != 0)
+    cli_run r;
+    if ((rc = cli_run_open(&r, &co)) != 0)
         return rc;
-    rcm_error err;
-    memset(&err, 0, sizeof(err));
-    rcm_writeoff_request r;
-    request_of(cy, id, &r);
-    if ((approve ? rcm_writeoff_approve(cy, id, note, &err) : rcm_writeoff_reject(cy, id, note, &err)) < 0) {
-        rc = fail(&err);
-    } else if (r.claim_no[0]) {
+    rcm_writeoff_request q;
+    request_of(r.cy, id, &q);
+    if ((approve ? rcm_writeoff_approve(r.cy, id, note, &r.err) : rcm_writeoff_reject(r.cy, id, note, &r.err)) < 0) {
+        rc = fail(&r.err);
+    } else if (q.claim_no[0]) {
         char amount[32];
-        rcm_cents_fmt(amount, r.amount_cents);
+        rcm_cents_fmt(amount, q.amount_cents);
         printf("write-off request %lld %s: $%s of denial %lld on claim %s %s\n", (long long)id,
-               approve ? "approved" : "rejected", amount, (long long)r.denial_id, r.claim_no,
+               approve ? "approved" : "rejected", amount, (long long)q.denial_id, q.claim_no,
                approve ? "written off" : "stays open");
     } else {
         printf("write-off request %lld %s\n", (long long)id, approve ? "approved" : "rejected");
     }
-    cli_cycle_close(st, cy);
-    return rc;
+    return cli_run_close(&r, rc);
 }
 
 static int denial_approve(int argc, char **argv) { return decide(argc, argv, 1); }
@@ -590,49 +487,32 @@ static const char appeal_usage[] =
 
 static int denial_appeal(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        { "note", required_argument, NULL, 'n' }, { "help", no_argument, NULL, 'h' },
-        CLI_CYCLE_LONGOPTS,                       { NULL, 0, NULL, 0 },
-    };
     cli_cycle_opts co = { 0 };
     const char *note = NULL;
-    int o, rc;
-    optind = 1;
-    while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        if (cli_cycle_option(&co, o, optarg))
-            continue;
-        switch (o) {
-        case 'n': note = optarg; break;
-        case 'h': return usage(appeal_usage, EXIT_CLEAN);
-        default: return usage(appeal_usage, EXIT_UNREADABLE);
-        }
-    }
-    if (optind != argc - 1)
-        return usage(appeal_usage, EXIT_UNREADABLE);
+    const cli_opt opts[] = { { "note", required_argument, &note, NULL } };
+    int rc = cli_cycle_parse(argc, argv, appeal_usage, CLI_OPTS(opts), 1, &co);
+    if (rc >= 0)
+        return rc;
     int64_t id = 0, appeal = 0;
     if ((rc = parse_id(&id, "denial", argv[optind])) != 0)
         return rc;
-    rcm_store *st = NULL;
-    rcm_cycle *cy = NULL;
-    if ((rc = cli_cycle_open(&st, &cy, &co)) != 0)
+    cli_run r;
+    if ((rc = cli_run_open(&r, &co)) != 0)
         return rc;
-    rcm_error err;
-    memset(&err, 0, sizeof(err));
-    if (rcm_appeal_file(cy, id, note, &appeal, &err) < 0) {
-        rc = fail(&err);
+    if (rcm_appeal_file(r.cy, id, note, &appeal, &r.err) < 0) {
+        rc = fail(&r.err);
     } else {
         char dl[16] = "-";
         rcm_denial *v = NULL;
         size_t n = 0;
-        if (rcm_denial_list(cy, NULL, 0, &v, &n, &err) == 0)
+        if (rcm_denial_list(r.cy, NULL, 0, &v, &n, &r.err) == 0)
             for (size_t i = 0; i < n; i++)
                 if (v[i].denial_id == id && v[i].deadline != RCM_DATE_NONE)
                     rcm_date_fmt(dl, v[i].deadline, 1);
         free(v);
         printf("appeal %lld filed for denial %lld, deadline %s\n", (long long)appeal, (long long)id, dl);
     }
-    cli_cycle_close(st, cy);
-    return rc;
+    return cli_run_close(&r, rc);
 }
 
 static const char appeal_close_usage[] =
@@ -642,24 +522,10 @@ static const char appeal_close_usage[] =
 
 static int denial_appeal_close(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        { "help", no_argument, NULL, 'h' },
-        CLI_CYCLE_LONGOPTS,
-        { NULL, 0, NULL, 0 },
-    };
     cli_cycle_opts co = { 0 };
-    int o, rc;
-    optind = 1;
-    while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        if (cli_cycle_option(&co, o, optarg))
-            continue;
-        switch (o) {
-        case 'h': return usage(appeal_close_usage, EXIT_CLEAN);
-        default: return usage(appeal_close_usage, EXIT_UNREADABLE);
-        }
-    }
-    if (optind != argc - 2)
-        return usage(appeal_close_usage, EXIT_UNREADABLE);
+    int rc = cli_cycle_parse(argc, argv, appeal_close_usage, NULL, 0, 2, &co);
+    if (rc >= 0)
+        return rc;
     int64_t id = 0;
     if ((rc = parse_id(&id, "appeal", argv[optind])) != 0)
         return rc;
@@ -668,16 +534,12 @@ static int denial_appeal_close(int argc, char **argv)
         fprintf(stderr, "rcm: appeal outcome '%s': won, lost or withdrawn\n", outcome);
         return EXIT_UNREADABLE;
     }
-    rcm_store *st = NULL;
-    rcm_cycle *cy = NULL;
-    if ((rc = cli_cycle_open(&st, &cy, &co)) != 0)
+    cli_run r;
+    if ((rc = cli_run_open(&r, &co)) != 0)
         return rc;
-    rcm_error err;
-    memset(&err, 0, sizeof(err));
-    if (rcm_appeal_close(cy, id, outcome, &err) < 0)
-        rc = fail(&err);
+    if (rcm_appeal_close(r.cy, id, outcome, &r.err) < 0)
+        rc = fail(&r.err);
     else
         printf("appeal %lld closed: %s\n", (long long)id, outcome);
-    cli_cycle_close(st, cy);
-    return rc;
+    return cli_run_close(&r, rc);
 }

@@ -131,21 +131,20 @@ static int user_add(int argc, char **argv)
     }
     if (rcm_roles_parse(uo.role, &roles, &err) < 0)
         return cli_cycle_fail(&err);
-    rcm_store *st = NULL;
-    rcm_cycle *cy = NULL;
-    int rc = cli_cycle_open(&st, &cy, &uo.co);
+    cli_run r;
+    int rc = cli_run_open(&r, &uo.co);
     if (rc != 0)
         return rc;
     char pw[RCM_PASSWORD_MAX + 2];
-    rc = new_password(cy, pw, sizeof(pw), name, uo.pw_stdin);
-    if (rc == 0 && rcm_user_add(cy, name, roles, pw, &err) < 0)
-        rc = cli_cycle_fail(&err);
+    rc = new_password(r.cy, pw, sizeof(pw), name, uo.pw_stdin);
+    if (rc == 0 && rcm_user_add(r.cy, name, roles, pw, &r.err) < 0)
+        rc = -1;
     cli_wipe(pw, sizeof(pw));
-    cli_cycle_close(st, cy);
+    rc = cli_run_close(&r, rc);
     if (rc == 0) {
-        char r[48];
-        rcm_roles_format(roles, r, sizeof(r));
-        printf("added user %s (%s)\n", name, r);
+        char held[48];
+        rcm_roles_format(roles, held, sizeof(held));
+        printf("added user %s (%s)\n", name, held);
     }
     return cli_done(rc);
 }
@@ -178,18 +177,15 @@ static int user_list(int argc, char **argv)
 {
     user_opts uo;
     PARSE_OR_RETURN(user_usage, "j", 0, &uo);
-    rcm_store *st = NULL;
-    rcm_cycle *cy = NULL;
-    int rc = cli_cycle_open(&st, &cy, &uo.co);
+    cli_run r;
+    int rc = cli_run_open(&r, &uo.co);
     if (rc != 0)
         return rc;
-    rcm_error err;
-    memset(&err, 0, sizeof(err));
     rcm_user_info *v = NULL;
     size_t n = 0;
-    if (rcm_user_list(cy, &v, &n, &err) < 0)
-        rc = cli_cycle_fail(&err);
-    cli_cycle_close(st, cy);
+    if (rcm_user_list(r.cy, &v, &n, &r.err) < 0)
+        rc = -1;
+    rc = cli_run_close(&r, rc);
     if (rc != 0)
         return rc;
     if (!uo.json)
@@ -216,18 +212,17 @@ static int user_roles(int argc, char **argv)
     unsigned roles = 0;
     if (rcm_roles_parse(spec, &roles, &err) < 0)
         return cli_cycle_fail(&err);
-    rcm_store *st = NULL;
-    rcm_cycle *cy = NULL;
-    int rc = cli_cycle_open(&st, &cy, &uo.co);
+    cli_run r;
+    int rc = cli_run_open(&r, &uo.co);
     if (rc != 0)
         return rc;
-    if (rcm_user_set_roles(cy, name, roles, &err) < 0)
-        rc = cli_cycle_fail(&err);
-    cli_cycle_close(st, cy);
+    if (rcm_user_set_roles(r.cy, name, roles, &r.err) < 0)
+        rc = -1;
+    rc = cli_run_close(&r, rc);
     if (rc == 0) {
-        char r[48];
-        rcm_roles_format(roles, r, sizeof(r));
-        printf("user %s now holds %s\n", name, r);
+        char held[48];
+        rcm_roles_format(roles, held, sizeof(held));
+        printf("user %s now holds %s\n", name, held);
     }
     return cli_done(rc);
 }
@@ -237,16 +232,13 @@ static int set_status(int argc, char **argv, const char *status)
     user_opts uo;
     PARSE_OR_RETURN(user_usage, "", 1, &uo);
     const char *name = argv[optind];
-    rcm_store *st = NULL;
-    rcm_cycle *cy = NULL;
-    int rc = cli_cycle_open(&st, &cy, &uo.co);
+    cli_run r;
+    int rc = cli_run_open(&r, &uo.co);
     if (rc != 0)
         return rc;
-    rcm_error err;
-    memset(&err, 0, sizeof(err));
-    if (rcm_user_set_status(cy, name, status, &err) < 0)
-        rc = cli_cycle_fail(&err);
-    cli_cycle_close(st, cy);
+    if (rcm_user_set_status(r.cy, name, status, &r.err) < 0)
+        rc = -1;
+    rc = cli_run_close(&r, rc);
     if (rc == 0 && strcmp(status, "active") == 0)
         printf("user %s is active (failed logins and any lock-out cleared)\n", name);
     else if (rc == 0)
@@ -262,19 +254,16 @@ static int user_password(int argc, char **argv)
     user_opts uo;
     PARSE_OR_RETURN(user_usage, "s", 1, &uo);
     const char *name = argv[optind];
-    rcm_store *st = NULL;
-    rcm_cycle *cy = NULL;
-    int rc = cli_cycle_open(&st, &cy, &uo.co);
+    cli_run r;
+    int rc = cli_run_open(&r, &uo.co);
     if (rc != 0)
         return rc;
-    rcm_error err;
-    memset(&err, 0, sizeof(err));
     char pw[RCM_PASSWORD_MAX + 2];
-    rc = new_password(cy, pw, sizeof(pw), name, uo.pw_stdin);
-    if (rc == 0 && rcm_user_reset_password(cy, name, pw, &err) < 0)
-        rc = cli_cycle_fail(&err);
+    rc = new_password(r.cy, pw, sizeof(pw), name, uo.pw_stdin);
+    if (rc == 0 && rcm_user_reset_password(r.cy, name, pw, &r.err) < 0)
+        rc = -1;
     cli_wipe(pw, sizeof(pw));
-    cli_cycle_close(st, cy);
+    rc = cli_run_close(&r, rc);
     if (rc == 0)
         printf("password of %s set; their sessions ended\n", name);
     return cli_done(rc);
@@ -356,18 +345,15 @@ static int settings_set(int argc, char **argv)
     user_opts uo;
     PARSE_OR_RETURN(settings_usage, "", 2, &uo);
     const char *key = argv[optind], *value = argv[optind + 1];
-    rcm_store *st = NULL;
-    rcm_cycle *cy = NULL;
-    int rc = cli_cycle_open(&st, &cy, &uo.co);
+    cli_run r;
+    int rc = cli_run_open(&r, &uo.co);
     if (rc != 0)
         return rc;
-    rcm_error err;
-    memset(&err, 0, sizeof(err));
     rcm_settings before, after;
-    if (rcm_settings_get(st, &before, &err) < 0 || rcm_setting_set(cy, key, value, &err) < 0 ||
-        rcm_settings_get(st, &after, &err) < 0)
-        rc = cli_cycle_fail(&err);
-    cli_cycle_close(st, cy);
+    if (rcm_settings_get(r.st, &before, &r.err) < 0 || rcm_setting_set(r.cy, key, value, &r.err) < 0 ||
+        rcm_settings_get(r.st, &after, &r.err) < 0)
+        rc = -1;
+    rc = cli_run_close(&r, rc);
     for (size_t i = 0; rc == 0 && i < NKEYS; i++) {
         if (strcmp(key, setting_keys[i]) != 0)
             continue;
@@ -417,17 +403,14 @@ static int sod_grant(int argc, char **argv)
     rcm_date expires = RCM_DATE_NONE;
     if (uo.expires && cli_parse_date(&expires, "--expires", uo.expires) != 0)
         return EXIT_UNREADABLE;
-    rcm_store *st = NULL;
-    rcm_cycle *cy = NULL;
-    int rc = cli_cycle_open(&st, &cy, &uo.co);
+    cli_run r;
+    int rc = cli_run_open(&r, &uo.co);
     if (rc != 0)
         return rc;
-    rcm_error err;
-    memset(&err, 0, sizeof(err));
     int64_t id = 0;
-    if (rcm_sod_grant(cy, user, uo.reason, expires, &id, &err) < 0)
-        rc = cli_cycle_fail(&err);
-    cli_cycle_close(st, cy);
+    if (rcm_sod_grant(r.cy, user, uo.reason, expires, &id, &r.err) < 0)
+        rc = -1;
+    rc = cli_run_close(&r, rc);
     if (rc == 0) {
         char d[16] = "";
         if (expires != RCM_DATE_NONE)
@@ -449,16 +432,13 @@ static int sod_revoke(int argc, char **argv)
         fprintf(stderr, "rcm: sod revoke: '%s' is not an exception number (rcm sod list)\n", arg);
         return EXIT_UNREADABLE;
     }
-    rcm_store *st = NULL;
-    rcm_cycle *cy = NULL;
-    int rc = cli_cycle_open(&st, &cy, &uo.co);
+    cli_run r;
+    int rc = cli_run_open(&r, &uo.co);
     if (rc != 0)
         return rc;
-    rcm_error err;
-    memset(&err, 0, sizeof(err));
-    if (rcm_sod_revoke(cy, (int64_t)id, &err) < 0)
-        rc = cli_cycle_fail(&err);
-    cli_cycle_close(st, cy);
+    if (rcm_sod_revoke(r.cy, (int64_t)id, &r.err) < 0)
+        rc = -1;
+    rc = cli_run_close(&r, rc);
     if (rc == 0)
         printf("exception %lld revoked\n", id);
     return cli_done(rc);
@@ -478,19 +458,16 @@ static int sod_list(int argc, char **argv)
 {
     user_opts uo;
     PARSE_OR_RETURN(sod_usage, "j", 0, &uo);
-    rcm_store *st = NULL;
-    rcm_cycle *cy = NULL;
-    int rc = cli_cycle_open(&st, &cy, &uo.co);
+    cli_run r;
+    int rc = cli_run_open(&r, &uo.co);
     if (rc != 0)
         return rc;
-    rcm_error err;
-    memset(&err, 0, sizeof(err));
     rcm_sod_exception *v = NULL;
     size_t n = 0;
-    rcm_date today = rcm_cycle_today(cy);
-    if (rcm_sod_list(cy, &v, &n, &err) < 0)
-        rc = cli_cycle_fail(&err);
-    cli_cycle_close(st, cy);
+    rcm_date today = rcm_cycle_today(r.cy);
+    if (rcm_sod_list(r.cy, &v, &n, &r.err) < 0)
+        rc = -1;
+    rc = cli_run_close(&r, rc);
     if (rc != 0)
         return rc;
     if (!uo.json)
