@@ -136,7 +136,7 @@ static void build(rcm_store *st, int64_t events)
         for (int64_t k = 0; k < BATCH && i < events; k++, i++) {
             audit_row r;
             make_event(&r, i, detail, sizeof(detail), origin, sizeof(origin));
-            if (audit_append(st, &r, NULL, &err) < 0)
+            if (audit_append(st, NULL, &r, NULL, &err) < 0)
                 die("audit_append", &err);
         }
         if (rcm_store_commit(st, &err) < 0)

@@ -37,14 +37,6 @@ int access_user_get(rcm_store *st, const char *name, access_user *u, rcm_error *
 int access_audit(rcm_store *st, int64_t now, const access_user *u, const char *name_tried, const char *origin,
                  const char *action, const char *outcome, const char *detail, rcm_error *err);
 
-/*
- * The real time of the handle's session check: rcm_cycle_open sets the
- * session's last_used to its wall clock, while cy->now may have been moved to
- * a business clock since (--today). Lock-outs and sessions run on the real
- * clock. cy->now when the handle has no session.
- */
-int64_t access_wall(rcm_cycle *cy);
-
 /* Ends every live session of user_id (inside the caller's transaction). */
 int access_end_sessions(rcm_store *st, int64_t user_id, int64_t now, rcm_error *err);
 

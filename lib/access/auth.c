@@ -186,17 +186,23 @@ static void col_copy(char *dst, size_t n, sqlite3_stmt *s, int i)
     snprintf(dst, n, "%s", t ? (const char *)t : "");
 }
 
-int access_user_get(rcm_store *st, const char *name, access_user *u, rcm_error *err)
+/* A user's row by name (name non-NULL) or by id. */
+static int user_row(rcm_store *st, const char *name, int64_t id, access_user *u, rcm_error *err)
 {
     memset(u, 0, sizeof(*u));
     sqlite3_stmt *s = NULL;
     int rc = store_prepare(st, &s,
-                           "SELECT user_id, name, roles, status, failed, next_try, locked_until, pw_hash"
-                           " FROM app_user WHERE name = ?",
+                           name ? "SELECT user_id, name, roles, status, failed, next_try, locked_until, pw_hash"
+                                  " FROM app_user WHERE name = ?"
+                                : "SELECT user_id, name, roles, status, failed, next_try, locked_until, pw_hash"
+                                  " FROM app_user WHERE user_id = ?",
                            err);
     if (rc < 0)
         return rc;
-    sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+    if (name)
+        sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_int64(s, 1, id);
     int step = sqlite3_step(s);
     if (step == SQLITE_ROW) {
         u->user_id = sqlite3_column_int64(s, 0);
@@ -215,6 +221,11 @@ int access_user_get(rcm_store *st, const char *name, access_user *u, rcm_error *
     return rc;
 }
 
+int access_user_get(rcm_store *st, const char *name, access_user *u, rcm_error *err)
+{
+    return user_row(st, name, 0, u, err);
+}
+
 int access_audit(rcm_store *st, int64_t now, const access_user *u, const char *name_tried, const char *origin,
                  const char *action, const char *outcome, const char *detail, rcm_error *err)
 {
@@ -225,7 +236,7 @@ int access_audit(rcm_store *st, int64_t now, const access_user *u, const char *n
                     .user = u && u->user_id ? u->name : name_tried, .roles = roles, .origin = origin,
                     .action = action, .outcome = outcome, .entity = u && u->user_id ? "app_user" : "",
                     .entity_id = u ? u->user_id : 0, .detail = detail };
-    return audit_append(st, &r, NULL, err);
+    return audit_append(st, NULL, &r, NULL, err);
 }
 
 int access_end_sessions(rcm_store *st, int64_t user_id, int64_t now, rcm_error *err)
@@ -240,8 +251,6 @@ int access_end_sessions(rcm_store *st, int64_t user_id, int64_t now, rcm_error *
     sqlite3_finalize(s);
     return rc;
 }
-
-int64_t access_wall(rcm_cycle *cy) { return cy->wall ? cy->wall : cy->now; }
 
 /* ---- bootstrap ---- */
 
@@ -562,16 +571,9 @@ int rcm_auth_logout(rcm_store *st, const char *token, int64_t now, rcm_error *er
         goto fail;
     sqlite3_finalize(s);
     s = NULL;
-    access_user u = { .user_id = r.user_id };
-    sqlite3_stmt *q = NULL;
-    if (store_prepare(st, &q, "SELECT name, roles FROM app_user WHERE user_id = ?", err) == 0) {
-        sqlite3_bind_int64(q, 1, r.user_id);
-        if (sqlite3_step(q) == SQLITE_ROW) {
-            col_copy(u.name, sizeof(u.name), q, 0);
-            u.roles = (unsigned)sqlite3_column_int64(q, 1);
-        }
-        sqlite3_finalize(q);
-    }
+    access_user u;
+    if ((rc = user_row(st, NULL, r.user_id, &u, err)) < 0)
+        goto fail;
     char detail[40];
     snprintf(detail, sizeof(detail), "session %.16s", th);
     if ((rc = access_audit(st, now, &u, u.name, "", "logout", "ok", detail, err)) < 0)
@@ -673,15 +675,7 @@ int rcm_cycle_open(rcm_cycle **out, rcm_store *st, const char *token, const char
         why = "session idle too long";
     access_user u = { 0 };
     if (rc == 1) {
-        sqlite3_stmt *q = NULL;
-        if ((rc = store_prepare(st, &q, "SELECT name FROM app_user WHERE user_id = ?", err)) < 0)
-            return rc;
-        sqlite3_bind_int64(q, 1, r.user_id);
-        char nm[64] = "";
-        if (sqlite3_step(q) == SQLITE_ROW)
-            col_copy(nm, sizeof(nm), q, 0);
-        sqlite3_finalize(q);
-        if ((rc = access_user_get(st, nm, &u, err)) < 0)
+        if ((rc = user_row(st, NULL, r.user_id, &u, err)) < 0)
             return rc;
         if (!why && strcmp(u.status, "active") != 0)
             why = "user disabled";

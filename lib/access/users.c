@@ -206,7 +206,7 @@ int rcm_user_set_status(rcm_cycle *cy, const char *name, const char *status, rcm
         return rc;
     if (!status || (strcmp(status, "active") != 0 && strcmp(status, "disabled") != 0))
         return rcm_error_set(err, RCM_EINVAL, "status '%s': active or disabled", status ? status : "");
-    int64_t wall = access_wall(cy);
+    int64_t wall = cy->wall; /* lock-outs and sessions run on the real clock, not --today */
     if ((rc = rcm_store_begin(cy->st, err)) < 0)
         return rc;
     access_user u = { 0 };
@@ -242,7 +242,7 @@ int rcm_user_reset_password(rcm_cycle *cy, const char *name, const char *passwor
     if (rc < 0 || (rc = access_password_ok(password, err)) < 0 || (rc = rcm_settings_get(cy->st, &cfg, err)) < 0)
         return rc;
     char hash[128];
-    int64_t wall = access_wall(cy);
+    int64_t wall = cy->wall; /* lock-outs and sessions run on the real clock, not --today */
     if ((rc = access_hash(password, cfg.password_hash, hash, err)) < 0 || (rc = rcm_store_begin(cy->st, err)) < 0)
         return rc;
     access_user u = { 0 };
@@ -273,7 +273,7 @@ int rcm_user_list(rcm_cycle *cy, rcm_user_info **out, size_t *n, rcm_error *err)
                             err)) < 0)
         return rc;
     sqlite3_bind_int64(s, 1, cy->today);
-    int64_t wall = access_wall(cy);
+    int64_t wall = cy->wall; /* lock-outs and sessions run on the real clock, not --today */
     rcm_user_info *v = NULL;
     size_t cap = 0, k = 0;
     int step;

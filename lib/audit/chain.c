@@ -66,7 +66,7 @@ void audit_stmts_release(audit_stmts *q)
     q->head = q->ins = NULL;
 }
 
-int audit_append_q(rcm_store *st, audit_stmts *q, const audit_row *r, int64_t *seq_out, rcm_error *err)
+static int append_q(rcm_store *st, audit_stmts *q, const audit_row *r, int64_t *seq_out, rcm_error *err)
 {
     int rc = 0;
     if (!q->head && (rc = store_prepare(st, &q->head, "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1",
@@ -125,14 +125,14 @@ int audit_append_q(rcm_store *st, audit_stmts *q, const audit_row *r, int64_t *s
     return rc;
 }
 
-int audit_append(rcm_store *st, const audit_row *r, int64_t *seq_out, rcm_error *err)
+int audit_append(rcm_store *st, audit_stmts *q, const audit_row *r, int64_t *seq_out, rcm_error *err)
 {
     int own = !rcm_store_in_transaction(st), rc;
     if (own && (rc = rcm_store_begin(st, err)) < 0)
         return rc;
-    audit_stmts q = { 0 };
-    rc = audit_append_q(st, &q, r, seq_out, err);
-    audit_stmts_release(&q);
+    audit_stmts once = { 0 };
+    rc = append_q(st, q ? q : &once, r, seq_out, err);
+    audit_stmts_release(&once);
     if (own) {
         if (rc < 0)
             rcm_store_rollback(st);

@@ -35,23 +35,20 @@ typedef struct audit_row {
 void audit_hash(const audit_row *r, int64_t seq, const char *prev_hex, char out[65]);
 
 /*
- * Appends r at the head of the chain inside the caller's transaction (or,
- * when none is open, in a transaction of its own). *seq gets its number
- * (may be NULL).
- */
-int audit_append(rcm_store *st, const audit_row *r, int64_t *seq, rcm_error *err);
-
-/*
  * The two statements an append runs (the head, the insert), kept by a caller
- * that appends many events in one transaction (lib/cycle/claims.c). Zero
- * the struct first; audit_append_q prepares them on first use.
+ * that appends many events (a cycle handle keeps one pair for its life).
+ * Zero the struct first; audit_append prepares them on first use.
  */
 typedef struct audit_stmts {
     sqlite3_stmt *head, *ins;
 } audit_stmts;
 
-/* audit_append inside the caller's open transaction, through q's statements. */
-int audit_append_q(rcm_store *st, audit_stmts *q, const audit_row *r, int64_t *seq, rcm_error *err);
+/*
+ * Appends r at the head of the chain inside the caller's transaction (or,
+ * when none is open, in a transaction of its own), through q's statements
+ * (NULL: prepared for this call only). *seq gets its number (may be NULL).
+ */
+int audit_append(rcm_store *st, audit_stmts *q, const audit_row *r, int64_t *seq, rcm_error *err);
 
 /* Finalizes q's statements (q may be reused: it is zeroed). */
 void audit_stmts_release(audit_stmts *q);

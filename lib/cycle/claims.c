@@ -24,7 +24,6 @@
 #include "rcm/json.h"
 #include "claims.h"
 #include "change.h"
-#include "../audit/chain.h"
 #include "../util/banned.h"
 
 /* ---- statements ---- */
@@ -223,8 +222,6 @@ struct cycle_claims {
     /* the next row ids, taken on first use (max + 1) and counted on */
     int64_t next_claim, next_entry, next_item;
     const char *action;         /* the audit action of a claim written: "create", or "build" (rcm_claims_build) */
-    char origin[160];           /* the events' origin (cycle_audit_origin) */
-    audit_stmts aq;             /* the trail's statements, kept for the transaction */
     cl_src src;
     rcm_buf text;               /* work item summaries, audit details */
 };
@@ -307,7 +304,6 @@ int cycle_claims_open(rcm_cycle *cy, cycle_claims **out, rcm_error *err)
         return rcm_error_set(err, RCM_ENOMEM, "out of memory");
     cc->cy = cy;
     cc->action = "create";
-    cycle_audit_origin(cy, cc->origin, sizeof(cc->origin));
     rcm_buf_init(&cc->text, 4096);
     *out = cc;
     return 0;
@@ -319,7 +315,6 @@ void cycle_claims_close(cycle_claims *cc)
         return;
     for (int i = 0; i < Q_COUNT; i++)
         sqlite3_finalize(cc->q[i]);
-    audit_stmts_release(&cc->aq);
     free(cc->prov);
     free(cc->pay);
     free(cc->fee);
@@ -1123,22 +1118,13 @@ static int claim_number(cycle_claims *cc, char out[39], rcm_error *err)
 
 /*
  * An event on the chained trail about s's claim (claim_id set) or its
- * encounter, inside the transaction: what cycle_audit_full writes (the
- * patient and claim are known here), appended as audit_append does (read
- * the head, hash, insert) but through the context's statements, prepared
- * once: through cycle_audit_full, which prepares three statements per
- * event, rcm_claims_build ran twice the instructions; this way the chained
- * events add about 14% (bench/cycle_submit).
+ * encounter, inside the transaction; the patient and claim are known here,
+ * so nothing is looked up, and the handle's statements are reused.
  */
 static int audit(cycle_claims *cc, const char *action, const cl_src *s, const char *detail, rcm_error *err)
 {
-    rcm_cycle *cy = cc->cy;
-    audit_row r = { .at = cy->now, .user_id = cy->user_id, .user = cy->user, .roles = cy->roles_s,
-                    .origin = cc->origin, .action = action, .outcome = "ok",
-                    .entity = s->claim_id ? "claim" : "encounter",
-                    .entity_id = s->claim_id ? s->claim_id : s->encounter_id, .patient_id = s->patient_id,
-                    .claim_id = s->claim_id, .detail = detail ? detail : "" };
-    return audit_append_q(cy->st, &cc->aq, &r, NULL, err);
+    return cycle_audit_full(cc->cy, action, "ok", s->claim_id ? "claim" : "encounter",
+                            s->claim_id ? s->claim_id : s->encounter_id, s->patient_id, s->claim_id, detail, err);
 }
 
 static int work_add(cycle_claims *cc, const char *kind, int64_t claim_id, int64_t encounter_id, int64_t cents,

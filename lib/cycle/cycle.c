@@ -12,7 +12,6 @@
 #include <unistd.h>
 #include <sodium.h>
 #include "cycle_internal.h"
-#include "../audit/chain.h"
 #include "../util/banned.h"
 
 static rcm_date date_of(int64_t t)
@@ -25,6 +24,7 @@ void rcm_cycle_free(rcm_cycle *cy)
 {
     if (!cy)
         return;
+    audit_stmts_release(&cy->aq);
     rcm_scrub_free(cy->scrub);
     rcm_codeset_free(cy->codeset);
     rcm_edits_close(cy->edits);
@@ -134,24 +134,19 @@ static int record_owner(rcm_cycle *cy, const char *entity, int64_t id, int64_t *
     return 0;
 }
 
-void cycle_audit_origin(const rcm_cycle *cy, char *out, size_t n)
-{
-    snprintf(out, n, "%s%s%s", cy->origin, cy->session[0] ? " session " : "", cy->session);
-}
-
 int cycle_audit_full(rcm_cycle *cy, const char *action, const char *outcome, const char *entity, int64_t entity_id,
                      int64_t patient_id, int64_t claim_id, const char *detail, rcm_error *err)
 {
-    /* the owner is looked up unless the caller knew both */
-    int rc = patient_id && claim_id ? 0 : record_owner(cy, entity, entity_id, &patient_id, &claim_id, err);
+    /* the owner is looked up unless the caller knew it */
+    int rc = patient_id ? 0 : record_owner(cy, entity, entity_id, &patient_id, &claim_id, err);
     if (rc < 0)
         return rc;
     char origin[160];
-    cycle_audit_origin(cy, origin, sizeof(origin));
+    snprintf(origin, sizeof(origin), "%s%s%s", cy->origin, cy->session[0] ? " session " : "", cy->session);
     audit_row r = { .at = cy->now, .user_id = cy->user_id, .user = cy->user, .roles = cy->roles_s,
                     .origin = origin, .action = action, .outcome = outcome, .entity = entity,
                     .entity_id = entity_id, .patient_id = patient_id, .claim_id = claim_id, .detail = detail };
-    return audit_append(cy->st, &r, NULL, err);
+    return audit_append(cy->st, &cy->aq, &r, NULL, err);
 }
 
 int cycle_audit(rcm_cycle *cy, const char *action, const char *entity, int64_t entity_id,

@@ -30,6 +30,7 @@
 #include "rcm/codeset.h"
 #include "rcm/edits.h"
 #include "../store/store_internal.h"
+#include "../audit/chain.h"
 #include "../util/util.h"
 
 struct rcm_cycle {
@@ -42,6 +43,7 @@ struct rcm_cycle {
     unsigned roles;             /* RCM_ROLE_* */
     char roles_s[40];           /* the same, formatted for the audit events */
     char origin[128];
+    audit_stmts aq;             /* the trail's statements, kept for the handle's life */
     char session[17];           /* the first 16 hex digits of the session's token hash, for the events */
     /* a separation-of-duties denial found inside a transaction, written by cycle_flush_denial after
        the caller's rollback ('' when none) */
@@ -83,12 +85,13 @@ int cycle_next_id(rcm_cycle *cy, const char *table, const char *col, int64_t *ou
 int cycle_audit(rcm_cycle *cy, const char *action, const char *entity, int64_t entity_id,
                 const char *detail, rcm_error *err);
 
-/* The same with the outcome given ("ok", "denied", "failed") and the claim and patient known (0: look up). */
+/*
+ * The same with the outcome given ("ok", "denied", "failed"). patient_id 0:
+ * the patient and claim are looked up from the entity; else both are as
+ * given (claim_id 0: no claim).
+ */
 int cycle_audit_full(rcm_cycle *cy, const char *action, const char *outcome, const char *entity, int64_t entity_id,
                      int64_t patient_id, int64_t claim_id, const char *detail, rcm_error *err);
-
-/* The origin every event of the handle carries: "<origin> session <16 hex>" (out: 160 bytes is enough). */
-void cycle_audit_origin(const rcm_cycle *cy, char *out, size_t n);
 
 /*
  * A read of patient data: an event "read" (detail: what was shown, e.g.
