@@ -157,16 +157,8 @@ int cycle_audit(rcm_cycle *cy, const char *action, const char *entity, int64_t e
 
 int cycle_audit_read(rcm_cycle *cy, const char *entity, int64_t entity_id, const char *detail, rcm_error *err)
 {
-    if (rcm_store_in_transaction(cy->st))
-        return cycle_audit_full(cy, "read", "ok", entity, entity_id, 0, 0, detail, err);
-    int rc = rcm_store_begin(cy->st, err);
-    if (rc < 0)
-        return rc;
-    if ((rc = cycle_audit_full(cy, "read", "ok", entity, entity_id, 0, 0, detail, err)) < 0) {
-        rcm_store_rollback(cy->st);
-        return rc;
-    }
-    return rcm_store_commit(cy->st, err);
+    /* outside a transaction the append commits on its own (lib/audit/chain.c) */
+    return cycle_audit_full(cy, "read", "ok", entity, entity_id, 0, 0, detail, err);
 }
 
 int cycle_read_file(const char *path, char **out, size_t *len, rcm_error *err)
