@@ -587,3 +587,27 @@ int cli_run_close(cli_run *r, int rc)
     r->cy = NULL;
     return rc < 0 ? cli_cycle_fail(&r->err) : rc;
 }
+
+int cli_cycle_import(int argc, char **argv, const char *usage, cli_import_fn import, const char *failed_note,
+                     const char **path, rcm_import_report *rep)
+{
+    cli_cycle_opts co = { 0 };
+    int json = 0;
+    int rc = cli_cycle_args(argc, argv, usage, 0, &co, &json);
+    if (rc >= 0)
+        return rc;
+    if (optind + 1 != argc)
+        return cli_usage(usage, EXIT_UNREADABLE);
+    *path = argv[optind];
+    cli_run r;
+    if ((rc = cli_run_open(&r, &co)) != 0)
+        return rc;
+    if (import(r.cy, *path, rep, &r.err) < 0) {
+        cli_error(&r.err);
+        if (failed_note)
+            fprintf(stderr, "rcm: %s: %s\n", *path, failed_note);
+        return cli_run_close(&r, EXIT_UNREADABLE);
+    }
+    cli_run_close(&r, 0);
+    return -1;
+}

@@ -22,6 +22,7 @@
 #include "rcm/cycle.h"
 #include "rcm/store.h"
 #include "rcm/auth.h"
+#include "rcm/encounter.h"
 
 typedef struct cli_cycle_opts {
     const char *db;
@@ -118,6 +119,20 @@ int cli_run_open(cli_run *r, const cli_cycle_opts *co);
  * r->err and returns EXIT_UNREADABLE; otherwise returns rc.
  */
 int cli_run_close(cli_run *r, int rc);
+
+/* A library import of the file at path into the cycle (rcm_practice_import, rcm_encounter_import). */
+typedef int (*cli_import_fn)(rcm_cycle *cy, const char *path, rcm_import_report *out, rcm_error *err);
+
+/*
+ * An import command: "FILE [common options]" parsed against usage, the
+ * cycle opened, FILE imported by import and the cycle closed. Returns -1
+ * with *path and *rep set (the caller prints the report), else the exit
+ * code: of the options, of the open, or EXIT_UNREADABLE when the import
+ * failed (its error printed, then "rcm: FILE: failed_note" when
+ * failed_note is not NULL).
+ */
+int cli_cycle_import(int argc, char **argv, const char *usage, cli_import_fn import, const char *failed_note,
+                     const char **path, rcm_import_report *rep);
 
 /* The token file's path into out (-1 when neither $RCM_TOKEN_FILE nor a home is known). */
 int cli_token_path(char *out, size_t n);

@@ -23,29 +23,6 @@
 #include "rcm/denial.h"
 #include "rcm/refdata.h"
 
-/* Parses the options every subcommand here takes (--json and the common ones); argc - optind must be nargs. */
-static int simple_opts(int argc, char **argv, const char *text, int nargs, cli_cycle_opts *co, int *json)
-{
-    static const struct option opts[] = {
-        { "json", no_argument, NULL, 'j' }, { "help", no_argument, NULL, 'h' }, CLI_CYCLE_LONGOPTS,
-        { NULL, 0, NULL, 0 },
-    };
-    int o;
-    optind = 1;
-    while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        if (cli_cycle_option(co, o, optarg))
-            continue;
-        switch (o) {
-        case 'j': *json = 1; break;
-        case 'h': return cli_usage(text, EXIT_CLEAN) - 1;
-        default: return cli_usage(text, EXIT_UNREADABLE);
-        }
-    }
-    if (argc - optind != nargs)
-        return cli_usage(text, EXIT_UNREADABLE);
-    return 0;
-}
-
 static void print_report(const char *what, const rcm_build_report *r, int json)
 {
     char amt[32];
@@ -78,26 +55,23 @@ static const char build_usage[] =
 static int claims_build(int argc, char **argv)
 {
     cli_cycle_opts co = { 0 };
-    int json = 0, rc = simple_opts(argc, argv, build_usage, 0, &co, &json);
-    if (rc)
-        return rc < 0 ? EXIT_CLEAN : rc;
-    rcm_store *st = NULL;
-    rcm_cycle *cy = NULL;
-    if ((rc = cli_cycle_open(&st, &cy, &co)) != 0)
+    int json = 0;
+    const cli_opt opts[] = { { "json", no_argument, &json, NULL } };
+    int rc = cli_cycle_parse(argc, argv, build_usage, CLI_OPTS(opts), 0, &co);
+    if (rc >= 0)
         return rc;
-    rcm_error err;
-    memset(&err, 0, sizeof(err));
+    cli_run r;
+    if ((rc = cli_run_open(&r, &co)) != 0)
+        return rc;
     rcm_build_report rep;
-    if (rcm_claims_build(cy, &rep, &err) < 0) {
-        cli_error(&err);
-        rc = EXIT_UNREADABLE;
+    if (rcm_claims_build(r.cy, &rep, &r.err) < 0) {
+        rc = -1;
     } else if (!json && !rep.claims && !rep.uncovered) {
         printf("nothing to build: no signed-off encounter waits for a claim\n");
     } else {
         print_report("claims built", &rep, json);
     }
-    cli_cycle_close(st, cy);
-    return cli_done(rc);
+    return cli_done(cli_run_close(&r, rc));
 }
 
 /* ---- secondary ---- */
@@ -112,26 +86,23 @@ static const char secondary_usage[] =
 static int claims_secondary(int argc, char **argv)
 {
     cli_cycle_opts co = { 0 };
-    int json = 0, rc = simple_opts(argc, argv, secondary_usage, 0, &co, &json);
-    if (rc)
-        return rc < 0 ? EXIT_CLEAN : rc;
-    rcm_store *st = NULL;
-    rcm_cycle *cy = NULL;
-    if ((rc = cli_cycle_open(&st, &cy, &co)) != 0)
+    int json = 0;
+    const cli_opt opts[] = { { "json", no_argument, &json, NULL } };
+    int rc = cli_cycle_parse(argc, argv, secondary_usage, CLI_OPTS(opts), 0, &co);
+    if (rc >= 0)
         return rc;
-    rcm_error err;
-    memset(&err, 0, sizeof(err));
+    cli_run r;
+    if ((rc = cli_run_open(&r, &co)) != 0)
+        return rc;
     rcm_build_report rep;
-    if (rcm_cob_build(cy, &rep, &err) < 0) {
-        cli_error(&err);
-        rc = EXIT_UNREADABLE;
+    if (rcm_cob_build(r.cy, &rep, &r.err) < 0) {
+        rc = -1;
     } else if (!json && !rep.claims) {
         printf("no secondary claim is due\n");
     } else {
         print_report("secondary claims built", &rep, json);
     }
-    cli_cycle_close(st, cy);
-    return cli_done(rc);
+    return cli_done(cli_run_close(&r, rc));
 }
 
 /* ---- list ---- */
@@ -146,42 +117,24 @@ static const char list_usage[] =
 
 static int claims_list(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        { "status", required_argument, NULL, 's' }, { "payer", required_argument, NULL, 'p' },
-        { "json", no_argument, NULL, 'j' },         { "help", no_argument, NULL, 'h' },
-        CLI_CYCLE_LONGOPTS,                         { NULL, 0, NULL, 0 },
-    };
     cli_cycle_opts co = { 0 };
     const char *status = NULL, *payer = NULL;
-    int json = 0, o;
-    optind = 1;
-    while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        if (cli_cycle_option(&co, o, optarg))
-            continue;
-        switch (o) {
-        case 's': status = optarg; break;
-        case 'p': payer = optarg; break;
-        case 'j': json = 1; break;
-        case 'h': return cli_usage(list_usage, EXIT_CLEAN);
-        default: return cli_usage(list_usage, EXIT_UNREADABLE);
-        }
-    }
-    if (optind != argc)
-        return cli_usage(list_usage, EXIT_UNREADABLE);
-    rcm_store *st = NULL;
-    rcm_cycle *cy = NULL;
-    int rc = cli_cycle_open(&st, &cy, &co);
-    if (rc != 0)
+    int json = 0;
+    const cli_opt opts[] = {
+        { "status", required_argument, &status, NULL },
+        { "payer", required_argument, &payer, NULL },
+        { "json", no_argument, &json, NULL },
+    };
+    int rc = cli_cycle_parse(argc, argv, list_usage, CLI_OPTS(opts), 0, &co);
+    if (rc >= 0)
         return rc;
-    rcm_error err;
-    memset(&err, 0, sizeof(err));
+    cli_run r;
+    if ((rc = cli_run_open(&r, &co)) != 0)
+        return rc;
     rcm_claim_item *v = NULL;
     size_t n = 0;
-    if (rcm_claims_list(cy, status, payer, &v, &n, &err) < 0) {
-        cli_error(&err);
-        cli_cycle_close(st, cy);
-        return EXIT_UNREADABLE;
-    }
+    if (rcm_claims_list(r.cy, status, payer, &v, &n, &r.err) < 0)
+        return cli_run_close(&r, -1);
     if (!json && !n)
         printf("no claims\n");
     else if (!json)
@@ -213,8 +166,7 @@ static int claims_list(int argc, char **argv)
         printf("%zu claim%s, charges %s, balance %s\n", n, n == 1 ? "" : "s", amt, bal);
     }
     free(v);
-    cli_cycle_close(st, cy);
-    return cli_done(EXIT_CLEAN);
+    return cli_done(cli_run_close(&r, EXIT_CLEAN));
 }
 
 /* ---- show ---- */
@@ -334,28 +286,25 @@ static void print_claim(const json_t *j)
 static int claims_show(int argc, char **argv)
 {
     cli_cycle_opts co = { 0 };
-    int json = 0, rc = simple_opts(argc, argv, show_usage, 1, &co, &json);
-    if (rc)
-        return rc < 0 ? EXIT_CLEAN : rc;
-    rcm_store *st = NULL;
-    rcm_cycle *cy = NULL;
-    if ((rc = cli_cycle_open(&st, &cy, &co)) != 0)
+    int json = 0;
+    const cli_opt opts[] = { { "json", no_argument, &json, NULL } };
+    int rc = cli_cycle_parse(argc, argv, show_usage, CLI_OPTS(opts), 1, &co);
+    if (rc >= 0)
         return rc;
-    rcm_error err;
-    memset(&err, 0, sizeof(err));
+    cli_run r;
+    if ((rc = cli_run_open(&r, &co)) != 0)
+        return rc;
     int64_t id = 0;
     json_t *j = NULL;
-    if (rcm_claim_find(cy, argv[optind], &id, &err) < 0 || rcm_claim_show(cy, id, &j, &err) < 0) {
-        cli_error(&err);
-        rc = EXIT_UNREADABLE;
+    if (rcm_claim_find(r.cy, argv[optind], &id, &r.err) < 0 || rcm_claim_show(r.cy, id, &j, &r.err) < 0) {
+        rc = -1;
     } else if (json) {
         rc = cli_print_json(j);
     } else {
         print_claim(j);
         json_decref(j);
     }
-    cli_cycle_close(st, cy);
-    return cli_done(rc);
+    return cli_done(cli_run_close(&r, rc));
 }
 
 /* ---- recheck ---- */
@@ -450,50 +399,36 @@ static int recheck_all(rcm_cycle *cy, int *held, rcm_error *err)
 
 static int claims_recheck(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        { "all", no_argument, NULL, 'a' }, { "help", no_argument, NULL, 'h' }, CLI_CYCLE_LONGOPTS,
-        { NULL, 0, NULL, 0 },
-    };
     cli_cycle_opts co = { 0 };
-    int all = 0, o;
-    optind = 1;
-    while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        if (cli_cycle_option(&co, o, optarg))
-            continue;
-        switch (o) {
-        case 'a': all = 1; break;
-        case 'h': return cli_usage(recheck_usage, EXIT_CLEAN);
-        default: return cli_usage(recheck_usage, EXIT_UNREADABLE);
-        }
-    }
+    int all = 0;
+    const cli_opt opts[] = { { "all", no_argument, &all, NULL } };
+    int rc = cli_cycle_parse(argc, argv, recheck_usage, CLI_OPTS(opts), -1, &co);
+    if (rc >= 0)
+        return rc;
     if (all == (optind < argc))
         return cli_usage(recheck_usage, EXIT_UNREADABLE);
-    rcm_store *st = NULL;
-    rcm_cycle *cy = NULL;
-    int rc = cli_cycle_open(&st, &cy, &co);
-    if (rc != 0)
+    cli_run r;
+    if ((rc = cli_run_open(&r, &co)) != 0)
         return rc;
-    rcm_error err;
-    memset(&err, 0, sizeof(err));
     int held = 0, failed = 0;
     if (all) {
-        failed = recheck_all(cy, &held, &err) < 0;
+        failed = recheck_all(r.cy, &held, &r.err) < 0;
     } else {
         /* every claim named must exist before any is rechecked */
         int n = argc - optind;
         int64_t *ids = calloc((size_t)n, sizeof(*ids));
         if (!ids) {
-            rcm_error_set(&err, RCM_ENOMEM, "out of memory");
+            rcm_error_set(&r.err, RCM_ENOMEM, "out of memory");
             failed = 1;
         }
         for (int i = 0; !failed && i < n; i++)
-            failed = rcm_claim_find(cy, argv[optind + i], &ids[i], &err) < 0;
+            failed = rcm_claim_find(r.cy, argv[optind + i], &ids[i], &r.err) < 0;
         rcm_build_report total, rep;
         memset(&total, 0, sizeof(total));
         for (int i = 0; !failed && i < n; i++) {
             char was[12];
-            failed = status_of(cy, ids[i], was, &err) < 0 || rcm_claims_recheck(cy, ids[i], &rep, &err) < 0 ||
-                     print_rechecked(cy, ids[i], was, &held, &err) < 0;
+            failed = status_of(r.cy, ids[i], was, &r.err) < 0 || rcm_claims_recheck(r.cy, ids[i], &rep, &r.err) < 0 ||
+                     print_rechecked(r.cy, ids[i], was, &held, &r.err) < 0;
             if (!failed) {
                 total.claims += rep.claims;
                 total.ready += rep.ready;
@@ -506,14 +441,8 @@ static int claims_recheck(int argc, char **argv)
             print_recheck_total(&total);
         free(ids);
     }
-    if (failed) {
-        cli_error(&err);
-        rc = EXIT_UNREADABLE;
-    } else {
-        rc = held ? EXIT_PROBLEMS : EXIT_CLEAN;
-    }
-    cli_cycle_close(st, cy);
-    return cli_done(rc);
+    rc = failed ? -1 : held ? EXIT_PROBLEMS : EXIT_CLEAN;
+    return cli_done(cli_run_close(&r, rc));
 }
 
 int cmd_claims(int argc, char **argv)

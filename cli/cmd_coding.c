@@ -44,38 +44,19 @@ static const char queue_usage[] =
 
 static int coding_queue(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        { "json", no_argument, NULL, 'j' }, { "help", no_argument, NULL, 'h' }, CLI_CYCLE_LONGOPTS,
-        { NULL, 0, NULL, 0 },
-    };
     cli_cycle_opts co = { 0 };
-    int json = 0, o;
-    optind = 1;
-    while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        if (cli_cycle_option(&co, o, optarg))
-            continue;
-        switch (o) {
-        case 'j': json = 1; break;
-        case 'h': return cli_usage(queue_usage, EXIT_CLEAN);
-        default: return cli_usage(queue_usage, EXIT_UNREADABLE);
-        }
-    }
-    if (optind != argc)
-        return cli_usage(queue_usage, EXIT_UNREADABLE);
-    rcm_store *st = NULL;
-    rcm_cycle *cy = NULL;
-    int rc = cli_cycle_open(&st, &cy, &co);
-    if (rc != 0)
+    int json = 0;
+    const cli_opt opts[] = { { "json", no_argument, &json, NULL } };
+    int rc = cli_cycle_parse(argc, argv, queue_usage, CLI_OPTS(opts), 0, &co);
+    if (rc >= 0)
         return rc;
-    rcm_error err;
-    memset(&err, 0, sizeof(err));
+    cli_run r;
+    if ((rc = cli_run_open(&r, &co)) != 0)
+        return rc;
     rcm_coding_item *q = NULL;
     size_t n = 0;
-    if (rcm_coding_queue(cy, &q, &n, &err) < 0) {
-        cli_error(&err);
-        cli_cycle_close(st, cy);
-        return EXIT_UNREADABLE;
-    }
+    if (rcm_coding_queue(r.cy, &q, &n, &r.err) < 0)
+        return cli_run_close(&r, -1);
     if (!json && !n)
         printf("nothing to code\n");
     else if (!json)
@@ -96,8 +77,7 @@ static int coding_queue(int argc, char **argv)
     if (!json && n)
         printf("%zu encounter%s to code\n", n, n == 1 ? "" : "s");
     free(q);
-    cli_cycle_close(st, cy);
-    return cli_done(EXIT_CLEAN);
+    return cli_done(cli_run_close(&r, EXIT_CLEAN));
 }
 
 /* ---- show ---- */
@@ -210,45 +190,26 @@ static void print_show(const json_t *o)
 
 static int coding_show(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        { "json", no_argument, NULL, 'j' }, { "help", no_argument, NULL, 'h' }, CLI_CYCLE_LONGOPTS,
-        { NULL, 0, NULL, 0 },
-    };
     cli_cycle_opts co = { 0 };
-    int json = 0, o;
-    optind = 1;
-    while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        if (cli_cycle_option(&co, o, optarg))
-            continue;
-        switch (o) {
-        case 'j': json = 1; break;
-        case 'h': return cli_usage(show_usage, EXIT_CLEAN);
-        default: return cli_usage(show_usage, EXIT_UNREADABLE);
-        }
-    }
-    if (optind != argc - 1)
-        return cli_usage(show_usage, EXIT_UNREADABLE);
-    rcm_store *st = NULL;
-    rcm_cycle *cy = NULL;
-    int rc = cli_cycle_open(&st, &cy, &co);
-    if (rc != 0)
+    int json = 0;
+    const cli_opt opts[] = { { "json", no_argument, &json, NULL } };
+    int rc = cli_cycle_parse(argc, argv, show_usage, CLI_OPTS(opts), 1, &co);
+    if (rc >= 0)
+        return rc;
+    cli_run r;
+    if ((rc = cli_run_open(&r, &co)) != 0)
         return rc;
     int64_t enc = 0;
     json_t *j = NULL;
-    rcm_error err;
-    memset(&err, 0, sizeof(err));
-    if ((rc = find_encounter(cy, argv[optind], &enc)) == 0 && rcm_coding_show(cy, enc, &j, &err) < 0) {
-        cli_error(&err);
-        rc = EXIT_UNREADABLE;
-    }
+    if ((rc = find_encounter(r.cy, argv[optind], &enc)) == 0 && rcm_coding_show(r.cy, enc, &j, &r.err) < 0)
+        rc = -1;
     if (rc == 0 && json)
         rc = cli_print_json(j);
     else if (rc == 0) {
         print_show(j);
         json_decref(j);
     }
-    cli_cycle_close(st, cy);
-    return cli_done(rc);
+    return cli_done(cli_run_close(&r, rc));
 }
 
 /* ---- assign ---- */
@@ -266,64 +227,67 @@ static const char assign_usage[] =
     "  --json        the findings as JSON Lines (docs/scrub.md)\n" CLI_CYCLE_HELP
     "Exit: 0 no error findings, 1 error findings (the codes are stored), 2 bad arguments.\n";
 
+/* The codes --dx and --line give, and whether any was given. */
+typedef struct assign_codes {
+    cli_codes cc;
+    int given;
+} assign_codes;
+
+static int assign_dx(void *out, const char *opt, const char *arg)
+{
+    (void)opt;
+    assign_codes *a = out;
+    a->given = 1;
+    return cli_codes_add_dx(&a->cc, arg);
+}
+
+static int assign_line(void *out, const char *opt, const char *arg)
+{
+    (void)opt;
+    assign_codes *a = out;
+    a->given = 1;
+    return cli_codes_add_line(&a->cc, arg);
+}
+
 static int coding_assign(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        { "proposed", no_argument, NULL, 'p' }, { "dx", required_argument, NULL, 'x' },
-        { "line", required_argument, NULL, 'l' }, { "json", no_argument, NULL, 'j' },
-        { "help", no_argument, NULL, 'h' },     CLI_CYCLE_LONGOPTS,
-        { NULL, 0, NULL, 0 },
-    };
     cli_cycle_opts co = { 0 };
-    cli_codes cc;
-    int rc = cli_codes_init(&cc);
+    assign_codes ac = { .given = 0 };
+    int rc = cli_codes_init(&ac.cc);
     if (rc)
         return rc;
-    rcm_coding *codes = cc.codes;
-    int proposed = 0, json = 0, given = 0, o;
-    optind = 1;
-    while (rc == 0 && (o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        if (cli_cycle_option(&co, o, optarg))
-            continue;
-        switch (o) {
-        case 'p': proposed = 1; break;
-        case 'x': rc = cli_codes_add_dx(&cc, optarg); given = 1; break;
-        case 'l': rc = cli_codes_add_line(&cc, optarg); given = 1; break;
-        case 'j': json = 1; break;
-        case 'h': cli_codes_release(&cc); return cli_usage(assign_usage, EXIT_CLEAN);
-        default: rc = cli_usage(assign_usage, EXIT_UNREADABLE); break;
-        }
-    }
-    if (rc) {
-        cli_codes_release(&cc);
+    rcm_coding *codes = ac.cc.codes;
+    int proposed = 0, json = 0;
+    const cli_opt opts[] = {
+        { "proposed", no_argument, &proposed, NULL },
+        { "dx", required_argument, &ac, assign_dx },
+        { "line", required_argument, &ac, assign_line },
+        { "json", no_argument, &json, NULL },
+    };
+    if ((rc = cli_cycle_parse(argc, argv, assign_usage, CLI_OPTS(opts), 1, &co)) < 0 && proposed == ac.given)
+        rc = cli_usage(assign_usage, EXIT_UNREADABLE);
+    if (rc >= 0) {
+        cli_codes_release(&ac.cc);
         return rc;
     }
-    if (optind != argc - 1 || proposed == given) {
-        cli_codes_release(&cc);
-        return cli_usage(assign_usage, EXIT_UNREADABLE);
-    }
-    cli_codes_finish(&cc);
-    rcm_store *st = NULL;
-    rcm_cycle *cy = NULL;
-    if ((rc = cli_cycle_open(&st, &cy, &co)) != 0) {
-        cli_codes_release(&cc);
+    cli_codes_finish(&ac.cc);
+    cli_run r;
+    if ((rc = cli_run_open(&r, &co)) != 0) {
+        cli_codes_release(&ac.cc);
         return rc;
     }
     rcm_findings fl;
     rcm_findings_init(&fl);
-    rcm_error err;
-    memset(&err, 0, sizeof(err));
     int64_t enc = 0;
-    if ((rc = find_encounter(cy, argv[optind], &enc)) != 0)
+    if ((rc = find_encounter(r.cy, argv[optind], &enc)) != 0)
         goto out;
-    if (proposed && rcm_coding_get(cy, enc, 1, codes, &err) < 0) {
-        cli_error(&err);
-        rc = EXIT_UNREADABLE;
+    if (proposed && rcm_coding_get(r.cy, enc, 1, codes, &r.err) < 0) {
+        rc = -1;
         goto out;
     }
-    if (rcm_coding_assign(cy, enc, codes, &fl, &err) < 0) {
-        cli_error(&err);
-        rc = err.code == RCM_EDENIED ? EXIT_PROBLEMS : EXIT_UNREADABLE;
+    if (rcm_coding_assign(r.cy, enc, codes, &fl, &r.err) < 0) {
+        cli_error(&r.err);
+        rc = r.err.code == RCM_EDENIED ? EXIT_PROBLEMS : EXIT_UNREADABLE;
         goto out;
     }
     if (json) {
@@ -339,9 +303,8 @@ static int coding_assign(int argc, char **argv)
     rc = fl.errors ? EXIT_PROBLEMS : EXIT_CLEAN;
 out:
     rcm_findings_release(&fl);
-    cli_codes_release(&cc);
-    cli_cycle_close(st, cy);
-    return cli_done(rc);
+    cli_codes_release(&ac.cc);
+    return cli_done(cli_run_close(&r, rc));
 }
 
 /* ---- override ---- */
@@ -353,59 +316,47 @@ static const char override_usage[] =
     "  --line N      the finding's (first) line; none: a claim-level finding\n"
     "  --reason TEXT why the claim is right as coded (required)\n" CLI_CYCLE_HELP;
 
+/* --line N: a line number, 1 to 999, into the long at out. */
+static int override_line(void *out, const char *opt, const char *arg)
+{
+    char *end = NULL;
+    long v = strtol(arg, &end, 10);
+    if (end == arg || *end || v < 1 || v > 999) {
+        fprintf(stderr, "rcm: %s '%s': a line number, 1 to 999\n", opt, arg);
+        return EXIT_UNREADABLE;
+    }
+    *(long *)out = v;
+    return 0;
+}
+
 static int coding_override(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        { "line", required_argument, NULL, 'l' }, { "reason", required_argument, NULL, 'r' },
-        { "help", no_argument, NULL, 'h' },       CLI_CYCLE_LONGOPTS,
-        { NULL, 0, NULL, 0 },
-    };
     cli_cycle_opts co = { 0 };
     const char *reason = NULL;
     long line = 0;
-    int o;
-    optind = 1;
-    while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        if (cli_cycle_option(&co, o, optarg))
-            continue;
-        switch (o) {
-        case 'l': {
-            char *end = NULL;
-            line = strtol(optarg, &end, 10);
-            if (end == optarg || *end || line < 1 || line > 999) {
-                fprintf(stderr, "rcm: --line '%s': a line number, 1 to 999\n", optarg);
-                return EXIT_UNREADABLE;
-            }
-            break;
-        }
-        case 'r': reason = optarg; break;
-        case 'h': return cli_usage(override_usage, EXIT_CLEAN);
-        default: return cli_usage(override_usage, EXIT_UNREADABLE);
-        }
-    }
-    if (optind != argc - 2)
-        return cli_usage(override_usage, EXIT_UNREADABLE);
-    rcm_store *st = NULL;
-    rcm_cycle *cy = NULL;
-    int rc = cli_cycle_open(&st, &cy, &co);
-    if (rc != 0)
+    const cli_opt opts[] = {
+        { "line", required_argument, &line, override_line },
+        { "reason", required_argument, &reason, NULL },
+    };
+    int rc = cli_cycle_parse(argc, argv, override_usage, CLI_OPTS(opts), 2, &co);
+    if (rc >= 0)
         return rc;
-    rcm_error err;
-    memset(&err, 0, sizeof(err));
+    cli_run r;
+    if ((rc = cli_run_open(&r, &co)) != 0)
+        return rc;
     int64_t enc = 0;
     const char *rule = argv[optind + 1];
-    if ((rc = find_encounter(cy, argv[optind], &enc)) == 0) {
-        if (rcm_coding_override(cy, enc, rule, (uint32_t)line, reason, &err) < 0) {
-            cli_error(&err);
-            rc = err.code == RCM_EDENIED ? EXIT_PROBLEMS : EXIT_UNREADABLE;
+    if ((rc = find_encounter(r.cy, argv[optind], &enc)) == 0) {
+        if (rcm_coding_override(r.cy, enc, rule, (uint32_t)line, reason, &r.err) < 0) {
+            cli_error(&r.err);
+            rc = r.err.code == RCM_EDENIED ? EXIT_PROBLEMS : EXIT_UNREADABLE;
         } else if (line) {
             printf("encounter %s: %s on line %ld overridden\n", argv[optind], rule, line);
         } else {
             printf("encounter %s: %s overridden\n", argv[optind], rule);
         }
     }
-    cli_cycle_close(st, cy);
-    return cli_done(rc);
+    return cli_done(cli_run_close(&r, rc));
 }
 
 /* ---- signoff ---- */
@@ -417,44 +368,28 @@ static const char signoff_usage[] =
 
 static int coding_signoff(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        { "help", no_argument, NULL, 'h' }, CLI_CYCLE_LONGOPTS, { NULL, 0, NULL, 0 },
-    };
     cli_cycle_opts co = { 0 };
-    int o;
-    optind = 1;
-    while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        if (cli_cycle_option(&co, o, optarg))
-            continue;
-        if (o == 'h')
-            return cli_usage(signoff_usage, EXIT_CLEAN);
-        return cli_usage(signoff_usage, EXIT_UNREADABLE);
-    }
-    if (optind != argc - 1)
-        return cli_usage(signoff_usage, EXIT_UNREADABLE);
-    rcm_store *st = NULL;
-    rcm_cycle *cy = NULL;
-    int rc = cli_cycle_open(&st, &cy, &co);
-    if (rc != 0)
+    int rc = cli_cycle_parse(argc, argv, signoff_usage, NULL, 0, 1, &co);
+    if (rc >= 0)
+        return rc;
+    cli_run r;
+    if ((rc = cli_run_open(&r, &co)) != 0)
         return rc;
     rcm_findings fl;
     rcm_findings_init(&fl);
-    rcm_error err;
-    memset(&err, 0, sizeof(err));
     int64_t enc = 0;
-    if ((rc = find_encounter(cy, argv[optind], &enc)) == 0) {
-        if (rcm_coding_signoff(cy, enc, &fl, &err) < 0) {
+    if ((rc = find_encounter(r.cy, argv[optind], &enc)) == 0) {
+        if (rcm_coding_signoff(r.cy, enc, &fl, &r.err) < 0) {
             for (size_t i = 0; i < fl.n; i++)
                 cli_finding_print(&fl.v[i], NULL);
-            cli_error(&err);
-            rc = err.code == RCM_EDENIED ? EXIT_PROBLEMS : EXIT_UNREADABLE;
+            cli_error(&r.err);
+            rc = r.err.code == RCM_EDENIED ? EXIT_PROBLEMS : EXIT_UNREADABLE;
         } else {
-            printf("encounter %s signed off by %s\n", argv[optind], rcm_cycle_user(cy));
+            printf("encounter %s signed off by %s\n", argv[optind], rcm_cycle_user(r.cy));
         }
     }
     rcm_findings_release(&fl);
-    cli_cycle_close(st, cy);
-    return cli_done(rc);
+    return cli_done(cli_run_close(&r, rc));
 }
 
 int cmd_coding(int argc, char **argv)

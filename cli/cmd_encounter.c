@@ -54,29 +54,11 @@ static const char show_usage[] =
 
 static int cmd_encounter_import(int argc, char **argv)
 {
-    cli_cycle_opts co = { 0 };
-    int json = 0;
-    int rc = cli_cycle_args(argc, argv, import_usage, 0, &co, &json);
+    const char *path = NULL;
+    rcm_import_report rep;
+    int rc = cli_cycle_import(argc, argv, import_usage, rcm_encounter_import, "nothing imported", &path, &rep);
     if (rc >= 0)
         return rc;
-    if (optind + 1 != argc) {
-        fputs(import_usage, stderr);
-        return EXIT_UNREADABLE;
-    }
-    const char *path = argv[optind];
-    rcm_store *st = NULL;
-    rcm_cycle *cy = NULL;
-    if ((rc = cli_cycle_open(&st, &cy, &co)) != 0)
-        return rc;
-    rcm_error err;
-    memset(&err, 0, sizeof(err));
-    rcm_import_report rep;
-    if (rcm_encounter_import(cy, path, &rep, &err) < 0) {
-        cli_error(&err);
-        fprintf(stderr, "rcm: %s: nothing imported\n", path);
-        cli_cycle_close(st, cy);
-        return EXIT_UNREADABLE;
-    }
     printf("%s: %ld encounter%s: %ld added, %ld updated, %ld unchanged; %ld patient%s and %ld coverage%s added",
            path, rep.records, rep.records == 1 ? "" : "s", rep.added, rep.updated, rep.unchanged, rep.patients_added,
            rep.patients_added == 1 ? "" : "s", rep.coverages_added, rep.coverages_added == 1 ? "" : "s");
@@ -84,7 +66,6 @@ static int cmd_encounter_import(int argc, char **argv)
         printf(", %ld patient%s and %ld coverage%s updated", rep.patients_updated,
                rep.patients_updated == 1 ? "" : "s", rep.coverages_updated, rep.coverages_updated == 1 ? "" : "s");
     putchar('\n');
-    cli_cycle_close(st, cy);
     return fflush(stdout) == 0 ? EXIT_CLEAN : EXIT_UNREADABLE;
 }
 

@@ -47,31 +47,13 @@ static const char show_usage[] =
 
 static int cmd_practice_import(int argc, char **argv)
 {
-    cli_cycle_opts co = { 0 };
-    int json = 0;
-    int rc = cli_cycle_args(argc, argv, import_usage, 0, &co, &json);
+    const char *path = NULL;
+    rcm_import_report rep;
+    int rc = cli_cycle_import(argc, argv, import_usage, rcm_practice_import, NULL, &path, &rep);
     if (rc >= 0)
         return rc;
-    if (optind + 1 != argc) {
-        fputs(import_usage, stderr);
-        return EXIT_UNREADABLE;
-    }
-    const char *path = argv[optind];
-    rcm_store *st = NULL;
-    rcm_cycle *cy = NULL;
-    if ((rc = cli_cycle_open(&st, &cy, &co)) != 0)
-        return rc;
-    rcm_error err;
-    memset(&err, 0, sizeof(err));
-    rcm_import_report rep;
-    if (rcm_practice_import(cy, path, &rep, &err) < 0) {
-        cli_error(&err);
-        cli_cycle_close(st, cy);
-        return EXIT_UNREADABLE;
-    }
     printf("%s: %ld record%s: %ld added, %ld updated, %ld unchanged\n", path, rep.records,
            rep.records == 1 ? "" : "s", rep.added, rep.updated, rep.unchanged);
-    cli_cycle_close(st, cy);
     return fflush(stdout) == 0 ? EXIT_CLEAN : EXIT_UNREADABLE;
 }
 
