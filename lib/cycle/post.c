@@ -22,6 +22,20 @@
 
 __extension__ typedef __int128 i128;
 
+/* Room for element n of *v (capacity *cap, doubled from 64): 0, or RCM_ENOMEM with *v unchanged. */
+static int grow(void **v, size_t *cap, size_t n, size_t size)
+{
+    if (n < *cap)
+        return 0;
+    size_t nc = *cap ? *cap * 2 : 64;
+    void *nv = realloc(*v, nc * size);
+    if (!nv)
+        return RCM_ENOMEM;
+    *v = nv;
+    *cap = nc;
+    return 0;
+}
+
 /* ---- the first read: check everything, keep each set's header ---- */
 
 typedef struct set_info {
@@ -124,14 +138,8 @@ static int check_end(void *ctx, const rcm_remit *r)
         k->failed = 1;
         return 0;
     }
-    if (k->n_sets == k->cap_sets) {
-        size_t nc = k->cap_sets ? k->cap_sets * 2 : 8;
-        set_info *nv = realloc(k->sets, nc * sizeof(*nv));
-        if (!nv)
-            return rcm_error_set(k->err, RCM_ENOMEM, "out of memory");
-        k->sets = nv;
-        k->cap_sets = nc;
-    }
+    if (grow((void **)&k->sets, &k->cap_sets, k->n_sets, sizeof(*k->sets)) < 0)
+        return rcm_error_set(k->err, RCM_ENOMEM, "out of memory");
     set_info *s = &k->sets[k->n_sets];
     memset(s, 0, sizeof(*s));
     s->segment = r->segment;
@@ -209,11 +217,14 @@ enum {
     Q_RANGE, Q_N
 };
 
+/* a claim with its lines, one row per line (claim_row reads them) */
+#define CLAIM_ROWS                                                                                              \
+    "SELECT c.claim_id, c.status, c.payer_id, c.patient_id, c.seq, c.claim_no, l.line_no, l.code,"            \
+    " l.mod1, l.mod2, l.mod3, l.mod4, l.units_milli, c.coded_by"                                              \
+    " FROM claim c LEFT JOIN claim_line l ON l.claim_id = c.claim_id"
+
 static const char *const sql[Q_N] = {
-    [Q_CLAIM] = "SELECT c.claim_id, c.status, c.payer_id, c.patient_id, c.seq, c.claim_no, l.line_no, l.code,"
-                " l.mod1, l.mod2, l.mod3, l.mod4, l.units_milli, c.coded_by"
-                " FROM claim c LEFT JOIN claim_line l ON l.claim_id = c.claim_id"
-                " WHERE c.claim_no = ? AND c.practice_id = ? ORDER BY l.line_no",
+    [Q_CLAIM] = CLAIM_ROWS " WHERE c.claim_no = ? AND c.practice_id = ? ORDER BY l.line_no",
     [Q_CLAIM_ICN] = "SELECT claim_no FROM claim WHERE payer_icn = ? AND practice_id = ?"
                     " ORDER BY claim_id DESC LIMIT 1",
     [Q_TRACE] = "SELECT remit_id FROM remit WHERE trace_payer = ? AND trace = ?",
@@ -257,10 +268,7 @@ static const char *const sql[Q_N] = {
                       " WHERE original_claim_id = ? AND freq = '7' ORDER BY claim_id DESC LIMIT 1",
     [Q_RANGE_COUNT] = "SELECT COUNT(*) FROM claim WHERE claim_no BETWEEN ? AND ? AND practice_id = ?",
     /* the same columns as Q_CLAIM, for every claim numbered within the file's CLP01s */
-    [Q_RANGE] = "SELECT c.claim_id, c.status, c.payer_id, c.patient_id, c.seq, c.claim_no, l.line_no, l.code,"
-                " l.mod1, l.mod2, l.mod3, l.mod4, l.units_milli, c.coded_by"
-                " FROM claim c LEFT JOIN claim_line l ON l.claim_id = c.claim_id"
-                " WHERE c.claim_no BETWEEN ? AND ? AND c.practice_id = ? ORDER BY c.claim_no, l.line_no",
+    [Q_RANGE] = CLAIM_ROWS " WHERE c.claim_no BETWEEN ? AND ? AND c.practice_id = ? ORDER BY c.claim_no, l.line_no",
 };
 
 typedef struct payer_info {
@@ -369,6 +377,14 @@ static void bind_id(sqlite3_stmt *s, int i, int64_t id)
         sqlite3_bind_null(s, i);
 }
 
+static void bind_opt(sqlite3_stmt *s, int i, int has, int64_t v)
+{
+    if (has)
+        sqlite3_bind_int64(s, i, v);
+    else
+        sqlite3_bind_null(s, i);
+}
+
 static void bind_text(sqlite3_stmt *s, int i, const char *t) { sqlite3_bind_text(s, i, t, -1, SQLITE_STATIC); }
 
 /* ---- what is read once ---- */
@@ -382,64 +398,63 @@ static int cmp_contract(const void *a, const void *b)
     return c ? c : strcmp(x->mod, y->mod);
 }
 
-static int load_payers(poster *p)
+static void payer_fill(sqlite3_stmt *s, void *row)
+{
+    payer_info *pi = row;
+    pi->payer_id = sqlite3_column_int64(s, 0);
+    pi->appeal_days = sqlite3_column_int(s, 1);
+    cstr_copy(pi->ext, sizeof(pi->ext), (const char *)sqlite3_column_text(s, 2));
+}
+
+static void contract_fill(sqlite3_stmt *s, void *row)
+{
+    contract *c = row;
+    c->payer_id = sqlite3_column_int64(s, 0);
+    cstr_copy(c->code, sizeof(c->code), (const char *)sqlite3_column_text(s, 1));
+    cstr_copy(c->mod, sizeof(c->mod), (const char *)sqlite3_column_text(s, 2));
+    c->allowed_cents = sqlite3_column_int64(s, 3);
+}
+
+/* A table read once for the call: what query (bound to the practice) returns, a row at a time through fill. */
+static const struct preread {
+    const char *query, *what;
+    size_t elem, first;
+    void (*fill)(sqlite3_stmt *s, void *row);
+} payers_read = { "SELECT payer_id, appeal_days, payer_ext_id FROM payer WHERE practice_id = ? ORDER BY payer_id",
+                  "reading the payers", sizeof(payer_info), 16, payer_fill },
+  contracts_read = { "SELECT f.payer_id, f.code, f.modifier, f.allowed_cents FROM contract_fee f"
+                     " JOIN payer y ON y.payer_id = f.payer_id WHERE y.practice_id = ?",
+                     "reading the contract fees", sizeof(contract), 64, contract_fill };
+
+static int load_rows(poster *p, const struct preread *t, void **v, size_t *n)
 {
     sqlite3_stmt *s = NULL;
-    int rc = store_prepare(p->cy->st, &s,
-                           "SELECT payer_id, appeal_days, payer_ext_id FROM payer WHERE practice_id = ?"
-                           " ORDER BY payer_id",
-                           p->err);
+    int rc = store_prepare(p->cy->st, &s, t->query, p->err);
     if (rc < 0)
         return rc;
     sqlite3_bind_int64(s, 1, p->practice_id);
     size_t cap = 0;
     int step;
     while ((step = sqlite3_step(s)) == SQLITE_ROW) {
-        payer_info *nv = cycle_grow(p->payers, &cap, p->n_payers, sizeof(*nv), 16);
+        char *nv = cycle_grow(*v, &cap, *n, t->elem, t->first);
         if (!nv) {
             rc = rcm_error_set(p->err, RCM_ENOMEM, "out of memory");
             break;
         }
-        p->payers = nv;
-        payer_info *pi = &p->payers[p->n_payers++];
-        pi->payer_id = sqlite3_column_int64(s, 0);
-        pi->appeal_days = sqlite3_column_int(s, 1);
-        cstr_copy(pi->ext, sizeof(pi->ext), (const char *)sqlite3_column_text(s, 2));
+        *v = nv;
+        t->fill(s, nv + (*n)++ * t->elem);
     }
     if (rc == 0 && step != SQLITE_DONE)
-        rc = sqlfail(p, "reading the payers");
+        rc = sqlfail(p, t->what);
     sqlite3_finalize(s);
     return rc;
 }
 
+static int load_payers(poster *p) { return load_rows(p, &payers_read, (void **)&p->payers, &p->n_payers); }
+
 static int load_contracts(poster *p)
 {
-    sqlite3_stmt *s = NULL;
-    int rc = store_prepare(p->cy->st, &s,
-                           "SELECT f.payer_id, f.code, f.modifier, f.allowed_cents FROM contract_fee f"
-                           " JOIN payer y ON y.payer_id = f.payer_id WHERE y.practice_id = ?",
-                           p->err);
-    if (rc < 0)
-        return rc;
-    sqlite3_bind_int64(s, 1, p->practice_id);
-    size_t cap = 0;
-    int step;
-    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
-        contract *nv = cycle_grow(p->contracts, &cap, p->n_contracts, sizeof(*nv), 64);
-        if (!nv) {
-            rc = rcm_error_set(p->err, RCM_ENOMEM, "out of memory");
-            break;
-        }
-        p->contracts = nv;
-        contract *c = &p->contracts[p->n_contracts++];
-        c->payer_id = sqlite3_column_int64(s, 0);
-        cstr_copy(c->code, sizeof(c->code), (const char *)sqlite3_column_text(s, 1));
-        cstr_copy(c->mod, sizeof(c->mod), (const char *)sqlite3_column_text(s, 2));
-        c->allowed_cents = sqlite3_column_int64(s, 3);
-    }
-    if (rc == 0 && step != SQLITE_DONE)
-        rc = sqlfail(p, "reading the contract fees");
-    sqlite3_finalize(s);
+    int rc = load_rows(p, &contracts_read, (void **)&p->contracts, &p->n_contracts);
     if (rc == 0 && p->n_contracts > 1)
         qsort(p->contracts, p->n_contracts, sizeof(*p->contracts), cmp_contract);
     return rc;
@@ -720,19 +735,6 @@ static void claim_row(sqlite3_stmt *s, const char *user, claim_info *c, int new_
     line->taken = 0;
 }
 
-static int grow(void **v, size_t *cap, size_t n, size_t size)
-{
-    if (n < *cap)
-        return 0;
-    size_t nc = *cap ? *cap * 2 : 64;
-    void *nv = realloc(*v, nc * size);
-    if (!nv)
-        return RCM_ENOMEM;
-    *v = nv;
-    *cap = nc;
-    return 0;
-}
-
 /*
  * Reads every claim numbered between the file's lowest and highest CLP01
  * in one ordered query, when they are not many more than the file's CLPs
@@ -948,14 +950,8 @@ static int remit_line_add(poster *p, int64_t rc_id, const rcm_remit_line *l, int
     sqlite3_bind_int64(s, 9, l->charge_cents);
     sqlite3_bind_int64(s, 10, l->paid_cents);
     sqlite3_bind_int64(s, 11, l->units_milli);
-    if (l->has_allowed)
-        sqlite3_bind_int64(s, 12, l->allowed_cents);
-    else
-        sqlite3_bind_null(s, 12);
-    if (expected >= 0)
-        sqlite3_bind_int64(s, 13, expected);
-    else
-        sqlite3_bind_null(s, 13);
+    bind_opt(s, 12, l->has_allowed, l->allowed_cents);
+    bind_opt(s, 13, expected >= 0, expected);
     return step_done(p, Q_RL, "writing a remitted line");
 }
 
@@ -995,6 +991,16 @@ typedef struct claim_post {
     char short_code[49];
     int denied;                     /* denial rows left open (coder/biller) */
 } claim_post;
+
+/* A row on the payer of the claim being posted: a payment or an adjustment (amount negative: taken off). */
+static int payer_row(poster *p, const claim_post *cp, int line_no, const char *kind, const char *group,
+                     const char *carc, int64_t amount_cents, const char *memo)
+{
+    const claim_info *c = &p->claim;
+    ledger_new e = { c->claim_id, c->patient_id, line_no, c->payer_id, kind, group, carc, amount_cents, cp->rc_id,
+                     0, memo };
+    return ledger_add(p, &e);
+}
 
 /* Adds "CO-97/N19" to a work item's codes once; what does not fit is left out (the denial rows have it all). */
 static void acc_code(queue_acc *a, const rcm_cas *cas, const char *rarc)
@@ -1058,9 +1064,7 @@ static int post_cas(poster *p, claim_post *cp, int line_no, const rcm_cas *cas, 
     int rc = 0;
     int worked = strcmp(r.route, "coder") == 0 || strcmp(r.route, "biller") == 0;
     if (strcmp(r.route, "auto") == 0) {
-        ledger_new e = { c->claim_id, c->patient_id, line_no, c->payer_id, "adjustment", cas->group, cas->reason,
-                         -cas->amount_cents, cp->rc_id, 0, NULL };
-        rc = ledger_add(p, &e);
+        rc = payer_row(p, cp, line_no, "adjustment", cas->group, cas->reason, -cas->amount_cents, NULL);
         p->rep->adjusted_cents += cas->amount_cents;
     } else if (strcmp(r.route, "patient") == 0) {
         rc = transfer(p, c->claim_id, c->patient_id, line_no, c->payer_id, c->claim_id, c->patient_id, 0,
@@ -1138,12 +1142,8 @@ static int post_line(poster *p, claim_post *cp, const rcm_remit_line *l)
     if (rc < 0)
         return rc;
     p->rep->lines++;
-    if (l->paid_cents) {
-        ledger_new e = { c->claim_id, c->patient_id, line_no, c->payer_id, "payment", "", "",
-                         -l->paid_cents, cp->rc_id, 0, NULL };
-        if ((rc = ledger_add(p, &e)) < 0)
-            return rc;
-    }
+    if (l->paid_cents && (rc = payer_row(p, cp, line_no, "payment", "", "", -l->paid_cents, NULL)) < 0)
+        return rc;
     const char *rarcs[24];
     size_t nr = rarcs_of(cp->clp, l, rarcs, ARRAY_SIZE(rarcs));
     int64_t open_cents = 0, patient = 0, reduced = 0;
@@ -1211,20 +1211,14 @@ static int post_adjudication(poster *p, claim_post *cp)
     for (uint32_t i = 0; i < clp->n_cas; i++)
         claim_cas += clp->cas[i].amount_cents;
     if (clp->n_lines == 0) {
-        if (clp->paid_cents) {
-            ledger_new e = { c->claim_id, c->patient_id, 0, c->payer_id, "payment", "", "", -clp->paid_cents,
-                             cp->rc_id, 0, NULL };
-            rc = ledger_add(p, &e);
-        }
+        if (clp->paid_cents)
+            rc = payer_row(p, cp, 0, "payment", "", "", -clp->paid_cents, NULL);
     } else {
         for (uint32_t i = 0; i < clp->n_lines && rc == 0; i++)
             rc = post_line(p, cp, &clp->lines[i]);
         /* lines paid SVC03; claim-level CAS came off that: the claim's payment is CLP04 */
-        if (rc == 0 && claim_cas) {
-            ledger_new e = { c->claim_id, c->patient_id, 0, c->payer_id, "payment", "", "", claim_cas,
-                             cp->rc_id, 0, "claim-level adjustments of the line payments" };
-            rc = ledger_add(p, &e);
-        }
+        if (rc == 0 && claim_cas)
+            rc = payer_row(p, cp, 0, "payment", "", "", claim_cas, "claim-level adjustments of the line payments");
     }
     if (rc < 0)
         return rc;
@@ -1301,15 +1295,9 @@ static int read_rows(poster *p, int64_t claim_id, int64_t rc_id)
     sqlite3_bind_int64(s, 2, rc_id);
     int step, rc = 0;
     while ((step = sqlite3_step(s)) == SQLITE_ROW) {
-        if (p->n_rows == p->cap_rows) {
-            size_t nc = p->cap_rows ? p->cap_rows * 2 : 32;
-            ledger_entry *nv = realloc(p->rows, nc * sizeof(*nv));
-            if (!nv) {
-                rc = rcm_error_set(p->err, RCM_ENOMEM, "out of memory");
-                break;
-            }
-            p->rows = nv;
-            p->cap_rows = nc;
+        if (grow((void **)&p->rows, &p->cap_rows, p->n_rows, sizeof(*p->rows)) < 0) {
+            rc = rcm_error_set(p->err, RCM_ENOMEM, "out of memory");
+            break;
         }
         ledger_entry *e = &p->rows[p->n_rows++];
         e->entry_id = sqlite3_column_int64(s, 0);
@@ -1334,27 +1322,38 @@ static int cmp_entry(const void *a, const void *b)
     return (x->entry_id > y->entry_id) - (x->entry_id < y->entry_id);
 }
 
+typedef struct replacement {
+    int64_t claim_id, payer_id, patient_id;
+    char claim_no[39];
+} replacement;
+
+#define REPLACEMENT_DEPTH 16
+
 /*
- * The latest replacement of claim_id (0: none) and its status; replacements
- * of replacements are followed by the caller.
+ * claim_id's replacements in order: its latest replacement, and while that
+ * one is itself replaced, the latest replacement of it (REPLACEMENT_DEPTH at most).
  */
-static int replacement_of(poster *p, int64_t claim_id, int64_t *to, int64_t *payer, int64_t *patient, int *replaced,
-                          char *no, size_t nosz)
+static int replacements_of(poster *p, int64_t claim_id, replacement *out, int *n)
 {
     sqlite3_stmt *s = p->q[Q_REPLACEMENT];
-    sqlite3_bind_int64(s, 1, claim_id);
-    *to = 0;
-    int step = sqlite3_step(s);
-    if (step == SQLITE_ROW) {
-        *to = sqlite3_column_int64(s, 0);
-        *payer = sqlite3_column_int64(s, 1);
-        *patient = sqlite3_column_int64(s, 2);
-        *replaced = strcmp((const char *)sqlite3_column_text(s, 3), "replaced") == 0;
-        cstr_copy(no, nosz, (const char *)sqlite3_column_text(s, 4));
+    *n = 0;
+    for (int64_t at = claim_id; *n < REPLACEMENT_DEPTH;) {
+        sqlite3_bind_int64(s, 1, at);
+        int step = sqlite3_step(s), again = 0;
+        if (step == SQLITE_ROW) {
+            replacement *r = &out[(*n)++];
+            r->claim_id = at = sqlite3_column_int64(s, 0);
+            r->payer_id = sqlite3_column_int64(s, 1);
+            r->patient_id = sqlite3_column_int64(s, 2);
+            again = strcmp((const char *)sqlite3_column_text(s, 3), "replaced") == 0;
+            cstr_copy(r->claim_no, sizeof(r->claim_no), (const char *)sqlite3_column_text(s, 4));
+        }
+        sqlite3_reset(s);
+        if (step != SQLITE_ROW && step != SQLITE_DONE)
+            return sqlfail(p, "looking a replacement claim up");
+        if (!again)
+            break;
     }
-    sqlite3_reset(s);
-    if (step != SQLITE_ROW && step != SQLITE_DONE)
-        return sqlfail(p, "looking a replacement claim up");
     return 0;
 }
 
@@ -1368,18 +1367,11 @@ static int rows_of(poster *p, int64_t claim_id, int64_t rc_id)
     int rc = read_rows(p, claim_id, rc_id);
     if (rc < 0 || strcmp(p->claim.status, "replaced") != 0)
         return rc;
-    int64_t at = claim_id;
-    for (int depth = 0; depth < 16 && rc == 0; depth++) {
-        int64_t to = 0, payer = 0, patient = 0;
-        int again = 0;
-        char no[39];
-        if ((rc = replacement_of(p, at, &to, &payer, &patient, &again, no, sizeof(no))) < 0 || !to)
-            break;
-        rc = read_rows(p, to, rc_id);
-        at = to;
-        if (!again)
-            break;
-    }
+    replacement chain[REPLACEMENT_DEPTH];
+    int n = 0;
+    rc = replacements_of(p, claim_id, chain, &n);
+    for (int i = 0; i < n && rc == 0; i++)
+        rc = read_rows(p, chain[i].claim_id, rc_id);
     if (rc == 0 && p->n_rows > 1)
         qsort(p->rows, p->n_rows, sizeof(*p->rows), cmp_entry);
     return rc;
@@ -1432,26 +1424,16 @@ static int forward_replaced(poster *p, claim_post *cp)
     claim_info *c = &p->claim;
     if (strcmp(c->status, "replaced") != 0)
         return 0;
-    int64_t to = c->claim_id, to_payer = 0, to_patient = 0;
-    char to_no[39] = "";
-    for (int depth = 0; depth < 16; depth++) {
-        int64_t next = 0, payer = 0, patient = 0;
-        int again = 0;
-        char no[39];
-        int rc = replacement_of(p, to, &next, &payer, &patient, &again, no, sizeof(no));
-        if (rc < 0)
-            return rc;
-        if (!next)
-            break;
-        to = next;
-        to_payer = payer;
-        to_patient = patient;
-        cstr_copy(to_no, sizeof(to_no), no);
-        if (!again)
-            break;
-    }
-    if (to == c->claim_id)
+    replacement chain[REPLACEMENT_DEPTH];
+    int n_chain = 0;
+    int rc = replacements_of(p, c->claim_id, chain, &n_chain);
+    if (rc < 0)
+        return rc;
+    const replacement *last = n_chain ? &chain[n_chain - 1] : NULL;
+    if (!last || last->claim_id == c->claim_id)
         return 0; /* no replacement: the ledger check names the claim */
+    int64_t to = last->claim_id, to_payer = last->payer_id, to_patient = last->patient_id;
+    const char *to_no = last->claim_no;
     /* the balances by party, read whole before writing */
     int64_t bal[16][2];
     int n = 0, step;
@@ -1468,7 +1450,6 @@ static int forward_replaced(poster *p, claim_post *cp)
     char memo_from[64], memo_to[64];
     snprintf(memo_from, sizeof(memo_from), "to replacement claim %s", to_no);
     snprintf(memo_to, sizeof(memo_to), "from replaced claim %s", c->claim_no);
-    int rc = 0;
     for (int i = 0; i < n && rc == 0; i++) {
         if (!bal[i][1])
             continue;
@@ -1478,13 +1459,19 @@ static int forward_replaced(poster *p, claim_post *cp)
     return rc;
 }
 
+/* The set the second read is in (its ST at segment) must be the next one the first read kept; started once. */
+static int enter_set(poster *p, long segment)
+{
+    if (p->set_idx >= p->n_sets || segment != p->sets[p->set_idx].segment)
+        return rcm_error_set(p->err, RCM_EFORMAT, "'%s': the second read differs from the first", p->path);
+    return p->started ? 0 : start_set(p, &p->sets[p->set_idx]);
+}
+
 static int post_claim(void *ctx, const rcm_remit *hdr, const rcm_remit_claim *clp)
 {
     poster *p = ctx;
-    if (p->set_idx >= p->n_sets || hdr->segment != p->sets[p->set_idx].segment)
-        return rcm_error_set(p->err, RCM_EFORMAT, "'%s': the second read differs from the first", p->path);
-    int rc;
-    if (!p->started && (rc = start_set(p, &p->sets[p->set_idx])) < 0)
+    int rc = enter_set(p, hdr->segment);
+    if (rc < 0)
         return rc;
     if (p->skip)
         return 0;
@@ -1534,13 +1521,8 @@ static int post_claim(void *ctx, const rcm_remit *hdr, const rcm_remit_claim *cl
 static int post_end(void *ctx, const rcm_remit *r)
 {
     poster *p = ctx;
-    if (p->set_idx >= p->n_sets || r->segment != p->sets[p->set_idx].segment)
-        return rcm_error_set(p->err, RCM_EFORMAT, "'%s': the second read differs from the first", p->path);
-    const set_info *si = &p->sets[p->set_idx];
-    int rc;
-    if (!p->started && (rc = start_set(p, si)) < 0)
-        return rc;
-    if ((rc = end_set(p, si)) < 0)
+    int rc = enter_set(p, r->segment);
+    if (rc < 0 || (rc = end_set(p, &p->sets[p->set_idx])) < 0)
         return rc;
     p->set_idx++;
     p->started = 0;
