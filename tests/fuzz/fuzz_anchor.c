@@ -39,9 +39,11 @@
         }                                                                                  \
     } while (0)
 
+#include "fuzz_store.h"
+
 #define NOW INT64_C(1656676800)
 
-static char dir[64], path[96], db[96];
+static fuzz_store fs;
 static rcm_store *st;
 static rcm_cycle *cy;
 static int64_t events;
@@ -53,26 +55,14 @@ static void cleanup(void)
 {
     rcm_cycle_free(cy);
     rcm_store_close(st);
-    static const char *const ext[] = { "", "-wal", "-shm", "-journal" };
-    char p[128];
-    for (size_t i = 0; i < sizeof(ext) / sizeof(ext[0]); i++) {
-        snprintf(p, sizeof(p), "%s%s", db, ext[i]);
-        unlink(p);
-    }
-    unlink(path);
-    rmdir(dir);
+    fuzz_store_remove(&fs);
 }
 
 static void setup(void)
 {
-    const char *t = getenv("TMPDIR");
-    snprintf(dir, sizeof(dir), "%s/rcm-fuzz-XXXXXX", t && *t && strlen(t) < 40 ? t : "/tmp");
-    CHECK(mkdtemp(dir));
-    snprintf(path, sizeof(path), "%s/trail.anchor", dir);
-    snprintf(db, sizeof(db), "%s/f.db", dir);
+    st = fuzz_store_create(&fs, "trail.anchor");
     rcm_error err;
     memset(&err, 0, sizeof(err));
-    CHECK(rcm_store_open(&st, db, RCM_STORE_CREATE, &err) == 0);
     CHECK(rcm_auth_bootstrap(st, "admin", "fuzzing the anchor file", "minimum", NOW, &err) == 0);
     char token[RCM_TOKEN_LEN + 1];
     CHECK(rcm_auth_login(st, "admin", "fuzzing the anchor file", "fuzz", NOW, token, &err) == 0);
@@ -135,19 +125,11 @@ static size_t expand(const uint8_t *in, size_t n, char *out)
     return o;
 }
 
-static void write_file(const char *data, size_t n)
-{
-    FILE *f = fopen(path, "wb");
-    CHECK(f);
-    CHECK(fwrite(data, 1, n, f) == n);
-    CHECK(fclose(f) == 0);
-}
-
 /* Verifies the anchor file; returns the rc, v and err filled. */
 static int verify(const char *key, rcm_audit_verdict *v, rcm_error *err)
 {
     memset(err, 0, sizeof(*err));
-    int rc = rcm_audit_verify(cy, path, key, v, err);
+    int rc = rcm_audit_verify(cy, fs.file, key, v, err);
     CHECK(rcm_store_in_transaction(st) == 1);
     if (rc < 0) {
         CHECK(rc == RCM_EFORMAT || rc == RCM_ELIMIT || rc == RCM_ENOMEM);
@@ -166,7 +148,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char *text = malloc(size / 3 * 129 + 64 + 1);
     CHECK(text);
     size_t n = expand(data, size, text);
-    write_file(text, n);
+    fuzz_write_file(fs.file, text, n);
     free(text);
 
     rcm_error err;
@@ -193,7 +175,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (v.first_bad == 0) {
             rcm_audit_verdict a, again;
             memset(&err, 0, sizeof(err));
-            CHECK(rcm_audit_anchor(cy, path, NULL, &a, &err) == 0);
+            CHECK(rcm_audit_anchor(cy, fs.file, NULL, &a, &err) == 0);
             CHECK(a.first_bad == 0 && a.anchors == v.anchors);
             CHECK(verify(NULL, &again, &err) == 0);
             CHECK(again.first_bad == 0);

@@ -34,6 +34,8 @@
         }                                                                                     \
     } while (0)
 
+#include "fuzz_store.h"
+
 #define NOW INT64_C(1656676800) /* 2022-07-01 12:00 UTC */
 #define PASSWORD "fuzz password 0001"
 
@@ -64,30 +66,15 @@ static const char encounters_jsonl[] =
     ENC("E2", "[\"J06.9\"]", "[{\"code\": \"99213\", \"ptrs\": [1]}, {\"code\": \"93000\", \"ptrs\": [1]}]")
     ENC("E3", "[\"I10\"]", "[{\"code\": \"99214\", \"ptrs\": [1]}]");
 
-static char dir[64], input[96], db[96];
+static fuzz_store fs;
 static rcm_store *st;
 static rcm_cycle *aud;
-
-static void write_file(const char *path, const void *data, size_t n)
-{
-    FILE *f = fopen(path, "wb");
-    CHECK(f);
-    CHECK(fwrite(data, 1, n, f) == n);
-    CHECK(fclose(f) == 0);
-}
 
 static void cleanup(void)
 {
     rcm_cycle_free(aud);
     rcm_store_close(st);
-    static const char *const ext[] = { "", "-wal", "-shm", "-journal" };
-    char p[128];
-    for (size_t i = 0; i < sizeof(ext) / sizeof(ext[0]); i++) {
-        snprintf(p, sizeof(p), "%s%s", db, ext[i]);
-        unlink(p);
-    }
-    unlink(input);
-    rmdir(dir);
+    fuzz_store_remove(&fs);
 }
 
 static rcm_cycle *login(const char *name)
@@ -104,25 +91,20 @@ static rcm_cycle *login(const char *name)
 /* The store: the practice, three claims coded by coder1, sample 1 of them drawn by auditor1. */
 static void setup(void)
 {
-    const char *t = getenv("TMPDIR");
-    snprintf(dir, sizeof(dir), "%s/rcm-fuzz-XXXXXX", t && *t && strlen(t) < 40 ? t : "/tmp");
-    CHECK(mkdtemp(dir));
-    snprintf(input, sizeof(input), "%s/in.json", dir);
-    snprintf(db, sizeof(db), "%s/f.db", dir);
+    st = fuzz_store_create(&fs, "in.json");
     rcm_error err;
     memset(&err, 0, sizeof(err));
-    CHECK(rcm_store_open(&st, db, RCM_STORE_CREATE, &err) == 0);
     CHECK(rcm_auth_bootstrap(st, "admin", PASSWORD, "minimum", NOW, &err) == 0);
     rcm_cycle *admin = login("admin");
     CHECK(rcm_setting_set(admin, "multi-role", "on", &err) == 0);
     CHECK(rcm_user_add(admin, "coder1", RCM_ROLE_CODER | RCM_ROLE_BILLER, PASSWORD, &err) == 0);
     CHECK(rcm_user_add(admin, "auditor1", RCM_ROLE_AUDITOR, PASSWORD, &err) == 0);
-    write_file(input, practice_json, strlen(practice_json));
-    CHECK(rcm_practice_import(admin, input, NULL, &err) == 0);
+    fuzz_write_file(fs.file, practice_json, strlen(practice_json));
+    CHECK(rcm_practice_import(admin, fs.file, NULL, &err) == 0);
     rcm_cycle_free(admin);
     rcm_cycle *coder = login("coder1");
-    write_file(input, encounters_jsonl, strlen(encounters_jsonl));
-    CHECK(rcm_encounter_import(coder, input, NULL, &err) == 0);
+    fuzz_write_file(fs.file, encounters_jsonl, strlen(encounters_jsonl));
+    CHECK(rcm_encounter_import(coder, fs.file, NULL, &err) == 0);
     static const char *const ids[] = { "E1", "E2", "E3" };
     for (int i = 0; i < 3; i++) {
         int64_t id = 0;
@@ -227,7 +209,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         audit_score_doc_release(&doc);
     }
 
-    write_file(input, data, size);
+    fuzz_write_file(fs.file, data, size);
     memset(&err, 0, sizeof(err));
     CHECK(rcm_store_begin(st, &err) == 0);
     uint64_t before = digest();
@@ -235,7 +217,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     int64_t codes = count("SELECT count(*) FROM audit_review_code");
     int64_t items = count("SELECT count(*) FROM work_item");
     rcm_audit_score_report rep;
-    rc = rcm_audit_score_file(aud, 1, input, &rep, &err);
+    rc = rcm_audit_score_file(aud, 1, fs.file, &rep, &err);
     CHECK(rcm_store_in_transaction(st) == 1);
     if (rc < 0) {
         CHECK(err.msg[0]);
@@ -264,7 +246,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         CHECK(typed == rep.errors);
         free(a);
         /* a second scoring of the same file: each claim was reviewed already */
-        CHECK(rcm_audit_score_file(aud, 1, input, NULL, &err) == RCM_EEXIST);
+        CHECK(rcm_audit_score_file(aud, 1, fs.file, NULL, &err) == RCM_EEXIST);
     }
     rcm_store_rollback(st);
     return 0;

@@ -31,6 +31,8 @@
         }                                                                                   \
     } while (0)
 
+#include "fuzz_store.h"
+
 static const char practice_json[] =
     "{\"practice\": {\"name\": \"RIVERSIDE FAMILY MEDICINE\", \"npi\": \"1234567893\", \"tax_id\": \"621234567\","
     " \"address\": {\"line1\": \"1200 RIVER ROAD\", \"city\": \"NASHVILLE\", \"state\": \"TN\", \"zip\": \"37203\"},"
@@ -47,42 +49,22 @@ static const char practice_json[] =
     " \"fees\": [{\"code\": \"99213\", \"charge\": \"150.00\"}, {\"code\": \"36415\", \"charge\": \"15.00\"}],\n"
     " \"contracts\": [{\"payer\": \"MCR\", \"code\": \"99213\", \"allowed\": \"92.50\"}]}\n";
 
-static char dir[64], input[96], db[96];
+static fuzz_store fs;
 static rcm_store *st;
 static rcm_cycle *cy;
-
-static void write_file(const char *path, const void *data, size_t n)
-{
-    FILE *f = fopen(path, "wb");
-    CHECK(f);
-    CHECK(fwrite(data, 1, n, f) == n);
-    CHECK(fclose(f) == 0);
-}
 
 static void cleanup(void)
 {
     rcm_cycle_free(cy);
     rcm_store_close(st);
-    static const char *const ext[] = { "", "-wal", "-shm", "-journal" };
-    char p[128];
-    for (size_t i = 0; i < sizeof(ext) / sizeof(ext[0]); i++) {
-        snprintf(p, sizeof(p), "%s%s", db, ext[i]);
-        unlink(p);
-    }
-    unlink(input);
-    rmdir(dir);
+    fuzz_store_remove(&fs);
 }
 
 static void setup(void)
 {
-    const char *t = getenv("TMPDIR");
-    snprintf(dir, sizeof(dir), "%s/rcm-fuzz-XXXXXX", t && *t && strlen(t) < 40 ? t : "/tmp");
-    CHECK(mkdtemp(dir));
-    snprintf(input, sizeof(input), "%s/in.json", dir);
-    snprintf(db, sizeof(db), "%s/f.db", dir);
+    st = fuzz_store_create(&fs, "in.json");
     rcm_error err;
     memset(&err, 0, sizeof(err));
-    CHECK(rcm_store_open(&st, db, RCM_STORE_CREATE, &err) == 0);
     /* the password is a constant for a store thrown away at exit: the cheapest hash */
     static const char pw[] = "fuzzing only, never typed";
     char token[RCM_TOKEN_LEN + 1];
@@ -96,8 +78,8 @@ static void setup(void)
     CHECK(rcm_auth_login(st, "fuzz", pw, "fuzz", INT64_C(1656676800), token, &err) == 0);
     CHECK(rcm_cycle_open(&cy, st, token, "fuzz", INT64_C(1656676800), &err) == 0);
     rcm_cycle_set_now(cy, INT64_C(1656676800));
-    write_file(input, practice_json, strlen(practice_json));
-    CHECK(rcm_practice_import(cy, input, NULL, &err) == 0);
+    fuzz_write_file(fs.file, practice_json, strlen(practice_json));
+    CHECK(rcm_practice_import(cy, fs.file, NULL, &err) == 0);
     atexit(cleanup);
 }
 
@@ -132,7 +114,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (!st)
         setup();
-    write_file(input, data, size);
+    fuzz_write_file(fs.file, data, size);
     rcm_error err;
     memset(&err, 0, sizeof(err));
     CHECK(rcm_store_begin(st, &err) == 0);
@@ -140,7 +122,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     rcm_import_report rep;
     memset(&err, 0, sizeof(err));
-    int rc = rcm_encounter_import(cy, input, &rep, &err);
+    int rc = rcm_encounter_import(cy, fs.file, &rep, &err);
     CHECK(rcm_store_in_transaction(st) == 1);
     if (rc < 0) {
         CHECK(err.msg[0]);
@@ -153,7 +135,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         uint64_t after = digest();
         rcm_import_report again;
         memset(&err, 0, sizeof(err));
-        CHECK(rcm_encounter_import(cy, input, &again, &err) == 0);
+        CHECK(rcm_encounter_import(cy, fs.file, &again, &err) == 0);
         CHECK(again.records == rep.records && again.unchanged == rep.records);
         CHECK(digest() == after);       /* a re-import writes nothing */
         int64_t id = 0;
@@ -167,7 +149,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     memset(&err, 0, sizeof(err));
     uint64_t mid = digest();
-    rc = rcm_practice_import(cy, input, &rep, &err);
+    rc = rcm_practice_import(cy, fs.file, &rep, &err);
     CHECK(rcm_store_in_transaction(st) == 1);
     if (rc < 0) {
         CHECK(err.msg[0]);

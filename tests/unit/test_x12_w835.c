@@ -10,9 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "rcm/json.h"
-#include "rcm/x12read.h"
-#include "rcm/x12write.h"
+#include "x12_roundtrip.h"
 
 /* ---- deep copies of what the reader lends ---- */
 
@@ -72,36 +70,13 @@ typedef struct got {
     rcm_remit_claim *claims[MAX_SETS];
     uint32_t n_claims[MAX_SETS], cap[MAX_SETS];
     uint32_t n_sets;
-    long errors, problems;
-    char first_problem[256];
+    x12rt_problems pr;
 } got;
-
-/* Drops the file positions ("segment", "line") and totals the writer does not carry, recursively. */
-static void strip(json_t *j)
-{
-    if (json_is_object(j)) {
-        json_object_del(j, "segment");
-        json_object_del(j, "line");
-        const char *k;
-        json_t *v;
-        json_object_foreach(j, k, v) strip(v);
-    } else if (json_is_array(j)) {
-        size_t i;
-        json_t *v;
-        json_array_foreach(j, i, v) strip(v);
-    }
-}
 
 static int on_problem(void *ctx, const rcm_x12_problem *p)
 {
     got *g = ctx;
-    g->problems++;
-    if (p->severity == RCM_SEV_ERROR) {
-        if (!g->errors)
-            snprintf(g->first_problem, sizeof(g->first_problem), "segment %ld %s el %d: %s", p->segment,
-                     p->seg_id, p->element, p->msg);
-        g->errors++;
-    }
+    x12rt_count_problem(&g->pr, p);
     return 0;
 }
 
@@ -133,18 +108,13 @@ static int on_end(void *ctx, const rcm_remit *m)
 static void got_read(got *g, const char *text, size_t len, const char *source)
 {
     memset(g, 0, sizeof(*g));
-    rcm_x12_reader *rd = NULL;
-    rcm_error err;
-    memset(&err, 0, sizeof(err));
-    cr_assert_eq(rcm_x12_open_mem(&rd, text, len, source, &err), 0, "%s: %s", source, err.msg);
     rcm_x12_typed_cb cb;
     memset(&cb, 0, sizeof(cb));
     cb.ctx = g;
     cb.problem = on_problem;
     cb.remit_claim = on_claim;
     cb.remit_end = on_end;
-    cr_assert_eq(rcm_x12_read(rd, &cb, NULL, &err), 0, "%s: %s", source, err.msg);
-    rcm_x12_reader_free(rd);
+    x12rt_read(text, len, source, &cb);
 }
 
 static void got_release(got *g)
@@ -170,10 +140,7 @@ static char *got_json(const got *g)
         json_object_set_new(o, "claims", cl);
         json_array_append_new(all, o);
     }
-    strip(all);
-    char *out = json_dumps(all, JSON_SORT_KEYS);
-    json_decref(all);
-    return out;
+    return x12rt_dumps(all);
 }
 
 /* Fills the required values some samples lack, so the writer takes them (it refuses invalid sets). */
@@ -202,32 +169,6 @@ static void repair(got *g)
             }
         }
     }
-}
-
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    cr_assert_not_null(f, "cannot open %s", path);
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *p = malloc((size_t)n + 1);
-    cr_assert_eq(fread(p, 1, (size_t)n, f), (size_t)n);
-    p[n] = '\0';
-    fclose(f);
-    *len = (size_t)n;
-    return p;
-}
-
-static void env_default(rcm_x12_envelope *e)
-{
-    rcm_x12_envelope_init(e);
-    memcpy(e->sender_id, "PAYER01", 8);
-    memcpy(e->receiver_id, "CLINIC01", 9);
-    e->date = rcm_date_from_ymd(2026, 11, 2);
-    memcpy(e->time, "1200", 5);
-    e->isa_control = 42;
-    e->gs_control = 42;
 }
 
 /* Writes g's sets into out (appends); returns the writer's code. */
@@ -271,12 +212,12 @@ Test(x12_w835, samples_round_trip_to_the_same_model)
     long total_claims = 0, refused = 0;
     for (size_t f = 0; f < sizeof(files) / sizeof(files[0]); f++) {
         size_t len;
-        char *text = slurp(files[f], &len);
+        char *text = x12rt_slurp(files[f], &len);
         got a, b;
         got_read(&a, text, len, files[f]);
         cr_assert_gt(a.n_sets, 0, "%s: no 835 set", files[f]);
         rcm_x12_envelope env;
-        env_default(&env);
+        x12rt_envelope(&env, 42);
         env.unbalanced_ok = 1; /* the unbalanced sample must come back unbalanced */
         rcm_buf out;
         rcm_buf_init(&out, RCM_MAX_DOCUMENT);
@@ -285,7 +226,7 @@ Test(x12_w835, samples_round_trip_to_the_same_model)
         int rc = write_sets(&a, &env, &out, &err);
         if (rc == RCM_EINVAL) {
             /* a sample the reader finds wanting (a required value missing): the writer refuses it too */
-            cr_assert_gt(a.errors, 0, "%s: refused (%s) but the reader found nothing", files[f], err.msg);
+            cr_assert_gt(a.pr.errors, 0, "%s: refused (%s) but the reader found nothing", files[f], err.msg);
             refused++;
             repair(&a);
             rc = write_sets(&a, &env, &out, &err);
@@ -294,8 +235,8 @@ Test(x12_w835, samples_round_trip_to_the_same_model)
         got_read(&b, out.ptr, out.len, "written.835");
         char *ja = got_json(&a), *jb = got_json(&b);
         cr_assert_str_eq(jb, ja, "%s: the written 835 reads back differently", files[f]);
-        cr_assert_leq(b.errors, a.errors, "%s: %ld errors read back, %ld in the sample (%s)", files[f],
-                      b.errors, a.errors, b.first_problem);
+        cr_assert_leq(b.pr.errors, a.pr.errors, "%s: %ld errors read back, %ld in the sample (%s)", files[f],
+                      b.pr.errors, a.pr.errors, b.pr.first);
         for (uint32_t s = 0; s < a.n_sets; s++)
             total_claims += a.n_claims[s];
         free(ja);
@@ -452,7 +393,7 @@ Test(x12_w835, hand_built_set_writes_the_guide_segments)
     fixture f;
     fixture_init(&f);
     rcm_x12_envelope env;
-    env_default(&env);
+    x12rt_envelope(&env, 42);
     env.newline = 1;
     rcm_buf out;
     rcm_buf_init(&out, RCM_MAX_DOCUMENT);
@@ -500,7 +441,7 @@ Test(x12_w835, hand_built_set_writes_the_guide_segments)
     cr_assert_str_eq(out.ptr, expect);
     got g;
     got_read(&g, out.ptr, out.len, "written.835");
-    cr_assert_eq(g.problems, 0, "%s", g.first_problem);
+    cr_assert_eq(g.pr.problems, 0, "%s", g.pr.first);
     cr_assert_eq(g.n_sets, 1);
     cr_assert(g.remits[0].balanced);
     cr_assert_eq(g.remits[0].total_paid_cents, 11500);
@@ -538,7 +479,7 @@ Test(x12_w835, reversal_with_negative_amounts_balances)
     rcm_remit_claim claims[3] = { rev, f.c[0], f.c[1] };
     rcm_remit_set s = { &f.m, claims, 3 };
     rcm_x12_envelope env;
-    env_default(&env);
+    x12rt_envelope(&env, 42);
     rcm_buf out;
     rcm_buf_init(&out, RCM_MAX_DOCUMENT);
     rcm_error err;
@@ -554,7 +495,7 @@ Test(x12_w835, reversal_with_negative_amounts_balances)
     cr_assert(strstr(out.ptr, "AMT*B6*-92.5~"));
     got g;
     got_read(&g, out.ptr, out.len, "written.835");
-    cr_assert_eq(g.problems, 0, "%s", g.first_problem);
+    cr_assert_eq(g.pr.problems, 0, "%s", g.pr.first);
     cr_assert(g.remits[0].balanced);
     cr_assert_eq(g.remits[0].reversals, 1);
     got_release(&g);
@@ -564,7 +505,7 @@ Test(x12_w835, reversal_with_negative_amounts_balances)
 Test(x12_w835, unbalanced_line_claim_and_set_are_refused)
 {
     rcm_x12_envelope env;
-    env_default(&env);
+    x12rt_envelope(&env, 42);
     rcm_error err;
     rcm_buf out;
     rcm_buf_init(&out, RCM_MAX_DOCUMENT);
@@ -591,8 +532,8 @@ Test(x12_w835, unbalanced_line_claim_and_set_are_refused)
     cr_assert_eq(write_fixture(&f, &env, &out, &err), 0, "%s", err.msg);
     got g;
     got_read(&g, out.ptr, out.len, "written.835");
-    cr_assert_eq(g.errors, 1);
-    cr_assert(strstr(g.first_problem, "does not balance"), "%s", g.first_problem);
+    cr_assert_eq(g.pr.errors, 1);
+    cr_assert(strstr(g.pr.first, "does not balance"), "%s", g.pr.first);
     got_release(&g);
     rcm_buf_release(&out);
 }
@@ -600,7 +541,7 @@ Test(x12_w835, unbalanced_line_claim_and_set_are_refused)
 Test(x12_w835, bad_values_are_refused_with_nothing_written)
 {
     rcm_x12_envelope env;
-    env_default(&env);
+    x12rt_envelope(&env, 42);
     rcm_error err;
     rcm_buf out;
     rcm_buf_init(&out, RCM_MAX_DOCUMENT);
@@ -629,7 +570,7 @@ Test(x12_w835, bad_values_are_refused_with_nothing_written)
     env.sender_id[0] = '\0';
     cr_assert_eq(write_fixture(&f, &env, &out, &err), RCM_EINVAL);
     cr_assert(strstr(err.msg, "sender and receiver ids are required"), "%s", err.msg);
-    env_default(&env);
+    x12rt_envelope(&env, 42);
     env.delims.comp = '*';
     cr_assert_eq(write_fixture(&f, &env, &out, &err), RCM_EINVAL);
     cr_assert(strstr(err.msg, "delimiters must differ"), "%s", err.msg);
@@ -644,7 +585,7 @@ Test(x12_w835, other_delimiters_and_lx_groups)
     f.c[0].header_number = 1;
     f.c[1].header_number = 2;
     rcm_x12_envelope env;
-    env_default(&env);
+    x12rt_envelope(&env, 42);
     env.delims.elem = '|';
     env.delims.comp = '>';
     env.delims.rep = '!';
@@ -660,7 +601,7 @@ Test(x12_w835, other_delimiters_and_lx_groups)
     cr_assert(strstr(out.ptr, "PLB|1234567893|20261231|WO>1026100000007|10'"));
     got g;
     got_read(&g, out.ptr, out.len, "written.835");
-    cr_assert_eq(g.problems, 0, "%s", g.first_problem);
+    cr_assert_eq(g.pr.problems, 0, "%s", g.pr.first);
     cr_assert_eq(g.claims[0][1].header_number, 2);
     got_release(&g);
     rcm_buf_release(&out);

@@ -10,64 +10,22 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "rcm/json.h"
-#include "rcm/x12read.h"
-#include "rcm/x12write.h"
-
-static void strip(json_t *j)
-{
-    if (json_is_object(j)) {
-        json_object_del(j, "segment");
-        json_object_del(j, "line");
-        const char *k;
-        json_t *v;
-        json_object_foreach(j, k, v) strip(v);
-    } else if (json_is_array(j)) {
-        size_t i;
-        json_t *v;
-        json_array_foreach(j, i, v) strip(v);
-    }
-}
-
-static char *dumps(json_t *j)
-{
-    strip(j);
-    char *s = json_dumps(j, JSON_SORT_KEYS);
-    json_decref(j);
-    return s;
-}
-
-static void env_default(rcm_x12_envelope *e)
-{
-    rcm_x12_envelope_init(e);
-    memcpy(e->sender_id, "PAYER01", 8);
-    memcpy(e->receiver_id, "CLINIC01", 9);
-    e->date = rcm_date_from_ymd(2026, 11, 2);
-    memcpy(e->time, "1200", 5);
-    e->isa_control = 7;
-    e->gs_control = 7;
-}
+#include "x12_roundtrip.h"
 
 /* What a read gave: each acknowledgment as JSON, the problems, and (per 999/277) what writing it did. */
 typedef struct got {
     int write;                      /* write each set back as it is read */
     rcm_buf out;                    /* the written interchanges */
     json_t *sets;
-    long errors, problems, refused;
+    x12rt_problems pr;
+    long refused;
     long accepted, rejected;        /* 277CA claims */
-    char first_problem[256];
 } got;
 
 static int on_problem(void *ctx, const rcm_x12_problem *p)
 {
     got *g = ctx;
-    g->problems++;
-    if (p->severity == RCM_SEV_ERROR) {
-        if (!g->errors)
-            snprintf(g->first_problem, sizeof(g->first_problem), "segment %ld %s el %d: %s", p->segment,
-                     p->seg_id, p->element, p->msg);
-        g->errors++;
-    }
+    x12rt_count_problem(&g->pr, p);
     return 0;
 }
 
@@ -75,7 +33,7 @@ static void after_write(got *g, int rc, const rcm_error *err)
 {
     if (rc == RCM_EINVAL) {
         /* the writer refuses what the guide forbids; the reader must have found it too */
-        cr_assert_gt(g->errors, 0, "refused (%s) but the reader found nothing", err->msg);
+        cr_assert_gt(g->pr.errors, 0, "refused (%s) but the reader found nothing", err->msg);
         g->refused++;
         return;
     }
@@ -88,7 +46,7 @@ static int on_999(void *ctx, const rcm_ack999 *a)
     json_array_append_new(g->sets, rcm_ack999_to_json(a));
     if (g->write) {
         rcm_x12_envelope env;
-        env_default(&env);
+        x12rt_envelope(&env, 7);
         rcm_error err;
         memset(&err, 0, sizeof(err));
         after_write(g, rcm_x12_write_999(&g->out, &env, a, 1, &err), &err);
@@ -104,7 +62,7 @@ static int on_277(void *ctx, const rcm_ack277 *a)
     g->rejected += a->claims_rejected;
     if (g->write) {
         rcm_x12_envelope env;
-        env_default(&env);
+        x12rt_envelope(&env, 7);
         rcm_error err;
         memset(&err, 0, sizeof(err));
         after_write(g, rcm_x12_write_277ca(&g->out, &env, a, 1, &err), &err);
@@ -118,39 +76,19 @@ static void got_read(got *g, const char *text, size_t len, const char *source, i
     g->write = write;
     g->sets = json_array();
     rcm_buf_init(&g->out, RCM_MAX_DOCUMENT);
-    rcm_x12_reader *rd = NULL;
-    rcm_error err;
-    memset(&err, 0, sizeof(err));
-    cr_assert_eq(rcm_x12_open_mem(&rd, text, len, source, &err), 0, "%s: %s", source, err.msg);
     rcm_x12_typed_cb cb;
     memset(&cb, 0, sizeof(cb));
     cb.ctx = g;
     cb.problem = on_problem;
     cb.ack999 = on_999;
     cb.ack277 = on_277;
-    cr_assert_eq(rcm_x12_read(rd, &cb, NULL, &err), 0, "%s: %s", source, err.msg);
-    rcm_x12_reader_free(rd);
+    x12rt_read(text, len, source, &cb);
 }
 
 static void got_release(got *g)
 {
     json_decref(g->sets);
     rcm_buf_release(&g->out);
-}
-
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    cr_assert_not_null(f, "cannot open %s", path);
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *p = malloc((size_t)n + 1);
-    cr_assert_eq(fread(p, 1, (size_t)n, f), (size_t)n);
-    p[n] = '\0';
-    fclose(f);
-    *len = (size_t)n;
-    return p;
 }
 
 Test(x12_wack, samples_round_trip_to_the_same_model)
@@ -166,15 +104,15 @@ Test(x12_wack, samples_round_trip_to_the_same_model)
     long compared = 0;
     for (size_t f = 0; f < sizeof(files) / sizeof(files[0]); f++) {
         size_t len;
-        char *text = slurp(files[f], &len);
+        char *text = x12rt_slurp(files[f], &len);
         got a, b;
         got_read(&a, text, len, files[f], 1);
         cr_assert_gt(json_array_size(a.sets), 0, "%s: no acknowledgment", files[f]);
         if (!a.refused) {
             got_read(&b, a.out.ptr, a.out.len, "written", 0);
-            char *ja = dumps(json_incref(a.sets)), *jb = dumps(json_incref(b.sets));
+            char *ja = x12rt_dumps(json_incref(a.sets)), *jb = x12rt_dumps(json_incref(b.sets));
             cr_assert_str_eq(jb, ja, "%s: the written acknowledgment reads back differently", files[f]);
-            cr_assert_leq(b.errors, a.errors, "%s: %s", files[f], b.first_problem);
+            cr_assert_leq(b.pr.errors, a.pr.errors, "%s: %s", files[f], b.pr.first);
             compared++;
             free(ja);
             free(jb);
@@ -259,7 +197,7 @@ Test(x12_wack, hand_built_999_writes_ik3_ik4_ctx_and_reads_back)
     ack_fixture f;
     ack_fixture_init(&f);
     rcm_x12_envelope env;
-    env_default(&env);
+    x12rt_envelope(&env, 7);
     rcm_buf out;
     rcm_buf_init(&out, RCM_MAX_DOCUMENT);
     rcm_error err;
@@ -288,7 +226,7 @@ Test(x12_wack, hand_built_999_writes_ik3_ik4_ctx_and_reads_back)
     cr_assert_str_eq(out.ptr, expect);
     got g;
     got_read(&g, out.ptr, out.len, "written.999", 0);
-    cr_assert_eq(g.problems, 0, "%s", g.first_problem);
+    cr_assert_eq(g.pr.problems, 0, "%s", g.pr.first);
     json_t *j = json_array_get(g.sets, 0);
     char *s = json_dumps(j, JSON_SORT_KEYS);
     cr_assert(strstr(s, "\"claim_id\": \"C000000002\""), "%s", s);
@@ -301,7 +239,7 @@ Test(x12_wack, bad_999_values_are_refused)
 {
     ack_fixture f;
     rcm_x12_envelope env;
-    env_default(&env);
+    x12rt_envelope(&env, 7);
     rcm_buf out;
     rcm_buf_init(&out, RCM_MAX_DOCUMENT);
     rcm_error err;
@@ -416,7 +354,7 @@ Test(x12_wack, hand_built_277ca_accepts_and_rejects)
     ca_fixture f;
     ca_fixture_init(&f);
     rcm_x12_envelope env;
-    env_default(&env);
+    x12rt_envelope(&env, 7);
     env.newline = 1;
     rcm_buf out;
     rcm_buf_init(&out, RCM_MAX_DOCUMENT);
@@ -464,7 +402,7 @@ Test(x12_wack, hand_built_277ca_accepts_and_rejects)
     cr_assert_str_eq(out.ptr, expect);
     got g;
     got_read(&g, out.ptr, out.len, "written.277", 0);
-    cr_assert_eq(g.problems, 0, "%s", g.first_problem);
+    cr_assert_eq(g.pr.problems, 0, "%s", g.pr.first);
     cr_assert_eq(g.accepted, 1);
     cr_assert_eq(g.rejected, 1);
     char *s = json_dumps(json_array_get(g.sets, 0), JSON_SORT_KEYS);
@@ -502,7 +440,7 @@ Test(x12_wack, statuses_share_an_stc_and_lines_carry_their_own)
     f.claims[0].lines = &line;
     f.claims[0].n_lines = 1;
     rcm_x12_envelope env;
-    env_default(&env);
+    x12rt_envelope(&env, 7);
     rcm_buf out;
     rcm_buf_init(&out, RCM_MAX_DOCUMENT);
     rcm_error err;
@@ -513,7 +451,7 @@ Test(x12_wack, statuses_share_an_stc_and_lines_carry_their_own)
                               "DTP*472*D8*20261005~"), "%s", out.ptr);
     got g;
     got_read(&g, out.ptr, out.len, "written.277", 0);
-    cr_assert_eq(g.problems, 0, "%s", g.first_problem);
+    cr_assert_eq(g.pr.problems, 0, "%s", g.pr.first);
     cr_assert_eq(g.accepted, 0); /* a rejected line rejects the claim */
     cr_assert_eq(g.rejected, 2);
     got_release(&g);
