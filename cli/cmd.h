@@ -56,6 +56,7 @@ int cmd_settings(int argc, char **argv); /* cmd_user.c */
 int cmd_sod(int argc, char **argv);      /* cmd_user.c */
 
 /* x12 subcommands */
+int cmd_x12_ack(int argc, char **argv);  /* cmd_x12_ack.c */
 int cmd_x12_check(int argc, char **argv);
 int cmd_x12_json(int argc, char **argv);
 int cmd_x12_write(int argc, char **argv);

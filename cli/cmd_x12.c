@@ -1,11 +1,12 @@
-/* rcm x12 check: envelope, syntax and typed-transaction problems of X12 files. */
+/* rcm x12 check: envelope, syntax, implementation-guide and typed-transaction problems of X12 files. */
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include "cmd.h"
 
 static const cmd x12_cmds[] = {
-    { "check", cmd_x12_check, "report envelope, syntax and balancing problems" },
+    { "ack", cmd_x12_ack, "write the TA1/999 acknowledgment of an X12 file" },
+    { "check", cmd_x12_check, "report envelope, syntax, implementation-guide and balancing problems" },
     { "json", cmd_x12_json, "print the typed model (835, 837, 999, 277CA, TA1) as JSON" },
     { "write", cmd_x12_write, "write an 837P or 837I from claims JSON" },
 };
@@ -19,7 +20,32 @@ typedef struct check_ctx {
     rcm_buf line;
     long errors, warnings;
     int quiet_warnings;
+    int json;
 } check_ctx;
+
+static void print_json(const rcm_x12_problem *p)
+{
+    json_t *o = rcm_x12_problem_to_json(p);
+    if (!o)
+        return;
+    /* the guide's fields (999 material) */
+    if (p->repetition)
+        json_object_set_new(o, "repetition", json_integer(p->repetition));
+    if (p->loop[0])
+        json_object_set_new(o, "loop", json_string(p->loop));
+    if (p->loop_id[0])
+        json_object_set_new(o, "loop_id", json_string(p->loop_id));
+    if (p->elem_ref[0])
+        json_object_set_new(o, "elem_ref", json_string(p->elem_ref));
+    if (p->value[0])
+        json_object_set_new(o, "value", json_string(p->value));
+    if (p->unit[0])
+        json_object_set_new(o, "unit", json_string(p->unit));
+    json_object_set_new(o, "level", json_integer(p->level));
+    json_dumpf(o, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    putchar('\n');
+    json_decref(o);
+}
 
 static int on_problem(void *vctx, const rcm_x12_problem *p)
 {
@@ -30,9 +56,35 @@ static int on_problem(void *vctx, const rcm_x12_problem *p)
         c->warnings++;
     if (p->severity != RCM_SEV_ERROR && c->quiet_warnings)
         return 0;
+    if (c->json) {
+        print_json(p);
+        return 0;
+    }
     rcm_buf_reset(&c->line);
     rcm_x12_problem_format(p, &c->line);
     puts(c->line.ptr);
+    return 0;
+}
+
+#define CHECK_USAGE "usage: rcm x12 check [--quiet] [--summary] [--json] [--guide FILE]... [--no-guide] FILE...\n"
+
+/* The built-in guides plus every --guide file; NULL with --no-guide. 0, or EXIT_UNREADABLE. */
+static int load_guides(rcm_guides **out, int no_guide, char **files, int nfiles)
+{
+    rcm_error err;
+    memset(&err, 0, sizeof(err));
+    *out = NULL;
+    if (no_guide)
+        return 0;
+    int rc = rcm_guides_builtin(out, &err);
+    for (int i = 0; rc == 0 && i < nfiles; i++)
+        rc = rcm_guides_load(*out, files[i], &err);
+    if (rc < 0) {
+        cli_error(&err);
+        rcm_guides_free(*out);
+        *out = NULL;
+        return EXIT_UNREADABLE;
+    }
     return 0;
 }
 
@@ -41,36 +93,56 @@ int cmd_x12_check(int argc, char **argv)
     static const struct option opts[] = {
         { "quiet", no_argument, NULL, 'q' },
         { "summary", no_argument, NULL, 's' },
+        { "json", no_argument, NULL, 'j' },
+        { "guide", required_argument, NULL, 'g' },
+        { "no-guide", no_argument, NULL, 'n' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
-    int summary = 0, quiet = 0, o;
+    int summary = 0, quiet = 0, json = 0, no_guide = 0, o;
+    char **guide_files = calloc((size_t)argc + 1, sizeof(char *));
+    int nguide = 0;
+    if (!guide_files)
+        return EXIT_UNREADABLE;
     optind = 1;
     while ((o = getopt_long(argc, argv, "qsh", opts, NULL)) != -1) {
         switch (o) {
         case 'q': quiet = 1; break;
         case 's': summary = 1; break;
+        case 'j': json = 1; break;
+        case 'g': guide_files[nguide++] = optarg; break;
+        case 'n': no_guide = 1; break;
         case 'h':
-            puts("usage: rcm x12 check [--quiet] [--summary] FILE...\n"
-                 "  Reports envelope, syntax and balancing problems as\n"
-                 "  FILE:LINE: segment N 'ID' element E: message\n"
-                 "  --quiet    errors only, no warnings\n"
-                 "  --summary  one line per file with its counts (on stderr)\n"
-                 "Exit: 0 clean, 1 problems found, 2 a file could not be read.");
+            puts(CHECK_USAGE
+                 "  Reports envelope, syntax, implementation-guide (5010 TR3) and balancing problems as\n"
+                 "  FILE:LINE: segment N 'ID' loop PATH element E: message\n"
+                 "  --quiet        errors only, no warnings\n"
+                 "  --summary      one line per file with its counts (on stderr)\n"
+                 "  --json         one JSON object per problem (with its level: 1 syntax, 2 guide, 3 balancing)\n"
+                 "  --guide FILE   also load a guide or companion-guide restriction table (repeatable)\n"
+                 "  --no-guide     envelope, syntax and typed checks only (no implementation guides)\n"
+                 "Exit: 0 clean, 1 problems found, 2 a file or a guide table could not be read.");
+            free(guide_files);
             return 0;
-        default: return EXIT_UNREADABLE;
+        default: free(guide_files); return EXIT_UNREADABLE;
         }
     }
-    if (optind >= argc) {
-        fprintf(stderr, "usage: rcm x12 check [--quiet] [--summary] FILE...\n");
+    if (optind >= argc || (no_guide && nguide)) {
+        fprintf(stderr, no_guide && nguide ? "rcm: --guide and --no-guide together\n" CHECK_USAGE : CHECK_USAGE);
+        free(guide_files);
         return EXIT_UNREADABLE;
     }
-    int worst = EXIT_CLEAN;
+    rcm_guides *guides = NULL;
+    int worst = load_guides(&guides, no_guide, guide_files, nguide);
+    free(guide_files);
+    if (worst)
+        return worst;
     for (int i = optind; i < argc; i++) {
         check_ctx c;
         memset(&c, 0, sizeof(c));
         rcm_buf_init(&c.line, RCM_MAX_MESSAGE);
         c.quiet_warnings = quiet;
+        c.json = json;
         rcm_error err;
         memset(&err, 0, sizeof(err));
         rcm_x12_reader *r = NULL;
@@ -82,6 +154,7 @@ int cmd_x12_check(int argc, char **argv)
             memset(&cb, 0, sizeof(cb));
             cb.ctx = &c;
             cb.problem = on_problem;
+            cb.guides = guides;
             rc = rcm_x12_read(r, &cb, &st, &err);
         }
         if (rc < 0) {
@@ -97,5 +170,6 @@ int cmd_x12_check(int argc, char **argv)
         rcm_x12_reader_free(r);
         rcm_buf_release(&c.line);
     }
+    rcm_guides_free(guides);
     return worst;
 }

@@ -123,9 +123,15 @@ typedef struct rcm_x12_problem {
     char seg_id[4];
     char st_id[4], st_control[10];  /* the transaction set it belongs to, if any */
     char msg[224];
+    char loop[40];       /* loop path of the segment, e.g. "2000A/2000B/2300/2400"; "" header/trailer */
+    char loop_id[7];     /* the innermost loop id (999 IK303 / CTX04), "" outside loops */
+    char elem_ref[7];    /* data element reference number (IK402), "" unknown */
+    char value[40];      /* a printable copy of the bad value (IK404), "" none */
+    char unit[40];       /* business unit, e.g. "CLM01:A123" (999 CTX), "" none */
+    int level;           /* 1 X12 syntax (walker), 2 implementation guide, 3 balancing, 0 unset */
 } rcm_x12_problem;
 
-/* "SOURCE:LINE: segment N 'ID' element E component C: msg" */
+/* "SOURCE:LINE: segment N 'ID' loop PATH element E component C: msg" (loop when known) */
 RCM_API void rcm_x12_problem_format(const rcm_x12_problem *p, rcm_buf *out);
 
 /* ---- the envelope walker and the visitor interface ---- */

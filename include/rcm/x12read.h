@@ -12,6 +12,7 @@
 #include "claim.h"
 #include "remit.h"
 #include "ack.h"
+#include "guide.h"
 
 typedef struct rcm_x12_typed_cb {
     void *ctx;
@@ -31,6 +32,12 @@ typedef struct rcm_x12_typed_cb {
     int (*ta1)(void *ctx, const rcm_ta1 *t);
     /* 270/271/276 and other sets read structurally: one transaction set. */
     int (*generic)(void *ctx, const rcm_x12_generic *g);
+    /*
+     * Implementation guides (include/rcm/guide.h), borrowed; NULL: none. When set, every
+     * set is validated against the guide of its ST01 and version (segment order, loops,
+     * usage, repeats, element types, lengths and codes), problems going to problem.
+     */
+    const struct rcm_guides *guides;
 } rcm_x12_typed_cb;
 
 /*

@@ -659,9 +659,10 @@ static void party_ref(r837 *r, const rcm_x12_env *env, const rcm_x12_seg *s)
         PUT(1, f->qual);
         PUT(2, f->value);
     } else {
-        rcm_x12_report(env, s, RCM_X12P_SEGMENT, RCM_SEV_ERROR, 0, 0, "5",
-                       "more than %d secondary ids for one party; this one is dropped",
-                       RCM_PARTY_MAX_IDS + 1);
+        /* valid X12 (the 2420 loops allow 20 REFs): a limit of rcm's claim model, not an error */
+        rcm_x12_report(env, s, RCM_X12P_SEGMENT, RCM_SEV_WARNING, 0, 0, "5",
+                       "more than %d secondary ids for one party: the claim model keeps the first %d, "
+                       "this one is not kept", RCM_PARTY_MAX_IDS + 1, RCM_PARTY_MAX_IDS + 1);
     }
 }
 

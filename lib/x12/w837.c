@@ -36,6 +36,7 @@ typedef struct wr {
     int nl;
     char kind;
     int zip5_ok;
+    uint8_t qlo[8], qhi[8];     /* the QPOS rows of this kind, per Q_* slot: [qlo, qhi) */
     rcm_date dc_date[8];        /* date8's cache, direct-mapped by the low bits of the day */
     char dc_str[8][9];
     uint8_t bad[256];
@@ -159,7 +160,8 @@ static void bad_char(wr *w, const char *owner, const char *field, const char *s,
 }
 
 /* Appends sep (unless 0) and the NUL-terminated s of at most max bytes; checks every byte. */
-static inline size_t put_s(wr *w, char sep, const char *s, size_t max, const char *owner, const char *field)
+static inline __attribute__((always_inline)) size_t put_s(wr *w, char sep, const char *s, size_t max,
+                                                          const char *owner, const char *field)
 {
     rcm_buf *b = w->b;
     char *p = room(b, max + 1);
@@ -187,7 +189,9 @@ static inline size_t put_s(wr *w, char sep, const char *s, size_t max, const cha
 #define E(w, o, f, name) e_s((w), (o).f, sizeof((o).f), NULL, (name))
 #define EP(w, p, f, pname) e_s((w), (p)->f, sizeof((p)->f), (pname), #f)
 
-static inline void e_s(wr *w, const char *s, size_t max, const char *owner, const char *field)
+/* Inlined: it is the writer's inner loop (a call per element costs a fifth of the throughput). */
+static inline __attribute__((always_inline)) void e_s(wr *w, const char *s, size_t max, const char *owner,
+                                                       const char *field)
 {
     if (put_s(w, w->el, s, max, owner, field))
         w->mark = w->b->len;
@@ -219,7 +223,7 @@ static inline void e_empty(wr *w)
     }
 }
 
-static inline void e_chr(wr *w, char ch, const char *owner, const char *field)
+static inline __attribute__((always_inline)) void e_chr(wr *w, char ch, const char *owner, const char *field)
 {
     char s[2] = { ch, 0 };
     e_s(w, s, 1, owner, field);
@@ -380,6 +384,365 @@ static void not_used(wr *w, const char *owner, const char *field, const char *lo
     fail(w, owner, field, "not used in 837%c loop %s (%s)", w->kind, loop, where);
 }
 
+/* ---- what the guides allow (lib/x12/guides/837p.tbl, 837i.tbl) ---- */
+
+/* Is q one of the comma-separated codes of list? (one pass, no calls: it runs for every claim) */
+static int in_list(const char *list, const char *q)
+{
+    if (!q[0])
+        return 0;
+    for (const char *p = list;;) {
+        const char *a = q;
+        while (*a && *p == *a)
+            p++, a++;
+        if (!*a && (*p == ',' || !*p))
+            return 1;
+        while (*p && *p != ',')
+            p++;
+        if (!*p)
+            return 0;
+        p++;
+    }
+}
+
+/*
+ * The qualifiers a claims-JSON list (or a field of its own) may carry into
+ * a loop: one row per position of the guide, with its codes, how many times
+ * it may repeat, whether a date there may be a range (RD8) and the values
+ * its REF02 may take. A qualifier with no row is refused.
+ */
+enum { Q_CLAIM_REF, Q_CLAIM_DATE, Q_CLAIM_NOTE, Q_LINE_REF, Q_LINE_DATE, Q_LINE_AMT, Q_LINE_NOTE, Q_SLOTS };
+_Static_assert(Q_SLOTS <= 8, "wr.qlo holds 8 slots");
+
+typedef struct qpos {
+    char kind;                  /* 'P' or 'I' */
+    uint8_t slot;               /* Q_* */
+    const char *codes;
+    uint8_t max;
+    uint8_t range;              /* a date may be RD8 */
+    const char *values;         /* REF02 values, NULL any */
+} qpos;
+
+static const qpos QPOS[] = {
+    /* 837P 2300 */
+    { 'P', Q_CLAIM_REF, "4N", 1, 0, "1,2,3,4,5,6,7" }, { 'P', Q_CLAIM_REF, "F5", 1, 0, "N,Y" },
+    { 'P', Q_CLAIM_REF, "EW", 1, 0, NULL }, { 'P', Q_CLAIM_REF, "9F", 1, 0, NULL },
+    { 'P', Q_CLAIM_REF, "G1", 1, 0, NULL }, { 'P', Q_CLAIM_REF, "F8", 1, 0, NULL },
+    { 'P', Q_CLAIM_REF, "X4", 1, 0, NULL }, { 'P', Q_CLAIM_REF, "9A", 1, 0, NULL },
+    { 'P', Q_CLAIM_REF, "9C", 1, 0, NULL }, { 'P', Q_CLAIM_REF, "LX", 1, 0, NULL },
+    { 'P', Q_CLAIM_REF, "D9", 1, 0, NULL }, { 'P', Q_CLAIM_REF, "EA", 1, 0, NULL },
+    { 'P', Q_CLAIM_REF, "P4", 1, 0, NULL }, { 'P', Q_CLAIM_REF, "1J", 1, 0, NULL },
+    { 'P', Q_CLAIM_DATE, "431", 1, 0, NULL }, { 'P', Q_CLAIM_DATE, "454", 1, 0, NULL },
+    { 'P', Q_CLAIM_DATE, "304", 1, 0, NULL }, { 'P', Q_CLAIM_DATE, "453", 1, 0, NULL },
+    { 'P', Q_CLAIM_DATE, "439", 1, 0, NULL }, { 'P', Q_CLAIM_DATE, "484", 1, 0, NULL },
+    { 'P', Q_CLAIM_DATE, "455", 1, 0, NULL }, { 'P', Q_CLAIM_DATE, "471", 1, 0, NULL },
+    { 'P', Q_CLAIM_DATE, "314,360,361", 1, 1, NULL }, { 'P', Q_CLAIM_DATE, "297", 1, 0, NULL },
+    { 'P', Q_CLAIM_DATE, "296", 1, 0, NULL }, { 'P', Q_CLAIM_DATE, "435", 1, 0, NULL },
+    { 'P', Q_CLAIM_DATE, "096", 1, 0, NULL }, { 'P', Q_CLAIM_DATE, "090,091", 2, 0, NULL },
+    { 'P', Q_CLAIM_DATE, "444", 1, 0, NULL }, { 'P', Q_CLAIM_DATE, "050", 1, 0, NULL },
+    { 'P', Q_CLAIM_NOTE, "ADD,CER,DCP,DGN,TPO", 1, 0, NULL },
+    /* 837P 2400 */
+    { 'P', Q_LINE_REF, "9B", 1, 0, NULL }, { 'P', Q_LINE_REF, "9D", 1, 0, NULL },
+    { 'P', Q_LINE_REF, "G1", 5, 0, NULL }, { 'P', Q_LINE_REF, "6R", 1, 0, NULL },
+    { 'P', Q_LINE_REF, "EW", 1, 0, NULL }, { 'P', Q_LINE_REF, "X4", 1, 0, NULL },
+    { 'P', Q_LINE_REF, "F4", 1, 0, NULL }, { 'P', Q_LINE_REF, "BT", 1, 0, NULL },
+    { 'P', Q_LINE_REF, "9F", 5, 0, NULL },
+    { 'P', Q_LINE_DATE, "472", 1, 1, NULL }, { 'P', Q_LINE_DATE, "471", 1, 0, NULL },
+    { 'P', Q_LINE_DATE, "607", 1, 0, NULL }, { 'P', Q_LINE_DATE, "463", 1, 0, NULL },
+    { 'P', Q_LINE_DATE, "461", 1, 0, NULL }, { 'P', Q_LINE_DATE, "304", 1, 0, NULL },
+    { 'P', Q_LINE_DATE, "738,739", 2, 0, NULL }, { 'P', Q_LINE_DATE, "011", 1, 0, NULL },
+    { 'P', Q_LINE_DATE, "455", 1, 0, NULL }, { 'P', Q_LINE_DATE, "454", 1, 0, NULL },
+    { 'P', Q_LINE_AMT, "T", 1, 0, NULL }, { 'P', Q_LINE_AMT, "F4", 1, 0, NULL },
+    { 'P', Q_LINE_NOTE, "ADD,DCP", 1, 0, NULL }, { 'P', Q_LINE_NOTE, "TPO", 1, 0, NULL },
+    /* 837I 2300 */
+    { 'I', Q_CLAIM_REF, "4N", 1, 0, "1,2,3,4,5,6,7" }, { 'I', Q_CLAIM_REF, "9F", 1, 0, NULL },
+    { 'I', Q_CLAIM_REF, "G1", 1, 0, NULL }, { 'I', Q_CLAIM_REF, "F8", 1, 0, NULL },
+    { 'I', Q_CLAIM_REF, "9A", 1, 0, NULL }, { 'I', Q_CLAIM_REF, "9C", 1, 0, NULL },
+    { 'I', Q_CLAIM_REF, "LX", 5, 0, NULL }, { 'I', Q_CLAIM_REF, "D9", 1, 0, NULL },
+    { 'I', Q_CLAIM_REF, "LU", 1, 0, NULL }, { 'I', Q_CLAIM_REF, "EA", 1, 0, NULL },
+    { 'I', Q_CLAIM_REF, "P4", 1, 0, NULL }, { 'I', Q_CLAIM_REF, "G4", 1, 0, NULL },
+    { 'I', Q_CLAIM_DATE, "096", 1, 0, NULL }, { 'I', Q_CLAIM_DATE, "434", 1, 1, NULL },
+    { 'I', Q_CLAIM_DATE, "435", 1, 0, NULL }, { 'I', Q_CLAIM_DATE, "050", 1, 0, NULL },
+    { 'I', Q_CLAIM_NOTE, "ALG,DCP,DGN,DME,MED,NTR,ODT,RHB,RLH,RNH,SET,SFM,SPT,UPI", 10, 0, NULL },
+    { 'I', Q_CLAIM_NOTE, "ADD", 1, 0, NULL },
+    /* 837I 2400 */
+    { 'I', Q_LINE_REF, "6R", 1, 0, NULL }, { 'I', Q_LINE_REF, "9B", 1, 0, NULL },
+    { 'I', Q_LINE_REF, "9D", 1, 0, NULL },
+    { 'I', Q_LINE_DATE, "472", 1, 1, NULL },
+    { 'I', Q_LINE_AMT, "GT", 1, 0, NULL }, { 'I', Q_LINE_AMT, "N8", 1, 0, NULL },
+    { 'I', Q_LINE_NOTE, "TPO", 1, 0, NULL },
+};
+
+/* What each slot is, for messages: the segment and the loop. */
+static const char *const Q_SEG[Q_SLOTS] = { "REF", "DTP", "NTE", "REF", "DTP", "AMT", "NTE" };
+static const char *const Q_LOOP[Q_SLOTS] = { "2300", "2300", "2300", "2400", "2400", "2400", "2400" };
+
+/* Counts of one loop instance's qualifiers, per QPOS row. */
+typedef struct qcount {
+    uint8_t n[ARRAY_SIZE(QPOS)];
+} qcount;
+
+/*
+ * Takes one qualifier into a loop's counts: refused (naming owner.field)
+ * when the loop has no position for it, when its position is already full,
+ * when a date range goes where only D8 may, or when a REF value is not one
+ * the position lists. value may be NULL (not a REF).
+ */
+static void q_take(wr *w, qcount *qc, int slot, const char *qual, int range, const char *value, const char *owner,
+                   const char *field, const char *vfield)
+{
+    const qpos *p = NULL;
+    for (size_t i = w->qlo[slot]; i < w->qhi[slot] && !p; i++)
+        if (QPOS[i].kind == w->kind && QPOS[i].slot == slot && in_list(QPOS[i].codes, qual))
+            p = &QPOS[i];
+    if (!p) {
+        char all[200] = "";
+        size_t n = 0;
+        for (size_t i = 0; i < ARRAY_SIZE(QPOS); i++)
+            if (QPOS[i].kind == w->kind && QPOS[i].slot == slot && n < sizeof(all))
+                n += (size_t)snprintf(all + n, sizeof(all) - n, "%s%s", n ? "," : "", QPOS[i].codes);
+        fail(w, owner, field, "'%s' is not allowed in 837%c loop %s %s (allowed: %s)", qual, w->kind,
+             Q_LOOP[slot], Q_SEG[slot], all);
+        return;
+    }
+    if (range && !p->range)
+        fail(w, owner, field, "'%s' takes one date (D8), not a range", qual);
+    if (value && p->values && !in_list(p->values, value))
+        fail(w, owner, vfield, "'%s' is not a value of REF*%s (%s)", value, qual, p->values);
+    if (++qc->n[p - QPOS] > p->max)
+        fail(w, owner, field, "'%s': 837%c loop %s allows %u %s with it", qual, w->kind, Q_LOOP[slot], p->max,
+             Q_SEG[slot]);
+}
+
+/* The rows of QPOS for kind, per slot (they are contiguous; the scan checks kind and slot anyway). */
+static void q_ranges(wr *w)
+{
+    for (int slot = 0; slot < Q_SLOTS; slot++) {
+        w->qlo[slot] = w->qhi[slot] = 0;
+        for (size_t i = 0; i < ARRAY_SIZE(QPOS); i++)
+            if (QPOS[i].kind == w->kind && QPOS[i].slot == slot) {
+                if (w->qlo[slot] == w->qhi[slot])
+                    w->qlo[slot] = (uint8_t)i;
+                w->qhi[slot] = (uint8_t)(i + 1);
+            }
+    }
+}
+_Static_assert(ARRAY_SIZE(QPOS) < 256, "QPOS rows are indexed by uint8_t");
+
+/* The procedure code qualifiers (SV101-1, SV202-1, SVD03-1). */
+static const char *proc_quals(char kind) { return kind == 'I' ? "ER,HC,HP,IV,WK" : "ER,HC,IV,WK"; }
+
+/*
+ * The HI code qualifiers of claims-JSON codes[] and what each carries: a
+ * date ('D' one date D8, 'R' a span RD8, 0 none), an amount, a
+ * present-on-admission indicator.
+ */
+typedef struct hi_rule {
+    char kind;
+    const char *quals;
+    char date;
+    uint8_t amount, poa;
+} hi_rule;
+
+static const hi_rule HI_RULES[] = {
+    { 'P', "BP,BO", 0, 0, 0 }, { 'P', "BG", 0, 0, 0 },
+    { 'I', "APR,PR", 0, 0, 0 }, { 'I', "ABN,BN", 0, 0, 1 }, { 'I', "DR", 0, 0, 0 },
+    { 'I', "BBR,BR,CAH", 'D', 0, 0 }, { 'I', "BBQ,BQ", 'D', 0, 0 }, { 'I', "BI", 'R', 0, 0 },
+    { 'I', "BH", 'D', 0, 0 }, { 'I', "BE", 0, 1, 0 }, { 'I', "BG", 0, 0, 0 }, { 'I', "TC", 0, 0, 0 },
+};
+
+static const hi_rule *hi_rule_of(char kind, const char *q)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(HI_RULES); i++)
+        if (HI_RULES[i].kind == kind && in_list(HI_RULES[i].quals, q))
+            return &HI_RULES[i];
+    return NULL;
+}
+
+/*
+ * A present-on-admission indicator as 5010 writes it: Y N U W; the UB-04's
+ * 1 (exempt from reporting) is written as no indicator, as 5010 wants;
+ * anything else is refused (-1).
+ */
+static int poa_map(char poa, char *out)
+{
+    *out = poa == '1' ? 0 : poa;
+    return !poa || poa == '1' || poa == 'Y' || poa == 'N' || poa == 'U' || poa == 'W' ? 0 : -1;
+}
+
+/*
+ * The REF positions a party's loop has besides its tax id (for
+ * secondary_qual and other_ids): per kind (0 both) and loop, the codes of
+ * one position and how many times it repeats. A loop not listed has none.
+ */
+typedef struct party_ref {
+    char kind;
+    const char *loop, *codes;
+    uint8_t max;
+} party_ref;
+
+static const party_ref PARTY_REFS[] = {
+    { 'P', "2010AA", "0B,1G", 2 }, { 0, "2010AC", "2U,FY,NF", 1 },
+    { 0, "2010BA", "SY", 1 }, { 0, "2010BA", "Y4", 1 },
+    { 0, "2010BB", "2U,EI,FY,NF", 3 }, { 0, "2010BB", "G2,LU", 2 },
+    { 0, "2010CA", "Y4", 1 }, { 0, "2010CA", "1W,SY", 1 },
+    { 'P', "2310A", "0B,1G,G2", 3 }, { 'P', "2310B", "0B,1G,G2,LU", 4 }, { 'P', "2310C", "0B,G2,LU", 3 },
+    { 'P', "2310D", "0B,1G,G2,LU", 4 },
+    { 'I', "2310A", "0B,1G,G2,LU", 4 }, { 'I', "2310B", "0B,1G,G2,LU", 4 }, { 'I', "2310C", "0B,1G,G2,LU", 4 },
+    { 'I', "2310D", "0B,1G,G2,LU", 4 }, { 'I', "2310E", "0B,G2,LU", 3 }, { 'I', "2310F", "0B,1G,G2", 3 },
+    { 0, "2330A", "SY", 1 },
+    { 0, "2330B", "2U,EI,FY,NF", 2 }, { 0, "2330B", "G1", 1 }, { 0, "2330B", "9F", 1 }, { 0, "2330B", "T4", 1 },
+    { 0, "2330B", "F8", 1 },
+    { 'P', "2420A", "0B,1G,G2,LU", 20 }, { 'P', "2420B", "0B,1G,G2", 20 }, { 'P', "2420C", "0B,G2,LU", 3 },
+    { 'P', "2420D", "0B,1G,G2,LU", 20 }, { 'P', "2420E", "0B,1G,G2", 20 }, { 'P', "2420F", "0B,1G,G2", 20 },
+    { 'I', "2420A", "0B,1G,G2,LU", 20 }, { 'I', "2420B", "0B,1G,G2,LU", 20 }, { 'I', "2420C", "0B,1G,G2,LU", 20 },
+    { 'I', "2420D", "0B,1G,G2", 20 },
+};
+
+/* The REF01 codes of the tax id position of a loop (kind 0 both): REF*EI / REF*SY. */
+static const struct { char kind; const char *loop, *codes; } TAX_REFS[] = {
+    { 'P', "2010AA", "EI,SY" }, { 'I', "2010AA", "EI" }, { 0, "2010AC", "EI" },
+};
+
+/* NM108 identification code qualifiers by NM101 entity (the same in both guides). */
+static const struct { const char *entities, *quals; } NM108[] = {
+    { "40,41", "46" }, { "IL", "II,MI" }, { "PE,PR", "PI,XV" },
+    { "71,72,77,82,85,DK,DN,DQ,P3,QB,ZZ", "XX" },
+};
+
+static const char *nm108_quals(const char *entity)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(NM108); i++)
+        if (in_list(NM108[i].entities, entity))
+            return NM108[i].quals;
+    return NULL;
+}
+
+/* The NM108 check of a party: the common qualifiers first, without a table scan. */
+static int nm108_ok(const char *entity, const char *qual)
+{
+    if (qual[0] == 'X' && qual[1] == 'X' && !qual[2]) /* XX: every entity but 40 41 IL PE PR */
+        return !(entity[0] == '4' || (entity[0] == 'I' && entity[1] == 'L') ||
+                 (entity[0] == 'P' && (entity[1] == 'E' || entity[1] == 'R')));
+    const char *q = nm108_quals(entity);
+    return !q || in_list(q, qual);
+}
+
+/*
+ * Single values the guides give a code list (the elements the writer takes
+ * from the claim as they are): per kind (0 both), the claims-JSON key, where
+ * the value is in its struct (a char, or a string), the codes, the element.
+ * An empty value is the required checks' business, not these.
+ */
+typedef struct code_field {
+    char kind;
+    const char *field;
+    size_t off;
+    uint8_t is_char;
+    const char *codes, *el;
+} code_field;
+
+#define CF_S(k, T, f, codes, el) { k, #f, offsetof(T, f), 0, codes, el }
+#define CF_C(k, T, f, codes, el) { k, #f, offsetof(T, f), 1, codes, el }
+#define PAYER_SEQS "A,B,C,D,E,F,G,H,P,S,T,U"
+#define FILINGS "11,12,13,14,15,16,17,AM,BL,CH,CI,DS,FI,HM,LM,MA,MB,MC,OF,TV,VA,WC,ZZ"
+#define MSP_TYPES "12,13,14,15,16,41,42,43,47"
+
+/* 2000B (checked when the subscriber level is rendered) */
+static const code_field SUB_CODES[] = {
+    CF_C(0, rcm_claim, payer_seq, PAYER_SEQS, "SBR01"),
+    CF_S('P', rcm_claim, ins_type, MSP_TYPES, "SBR05"),
+    CF_S(0, rcm_claim, filing, FILINGS, "SBR09"),
+    CF_C(0, rcm_claim, subscriber_sex, "F,M,U", "DMG03"),
+};
+
+/* 2000C */
+static const code_field PAT_CODES[] = {
+    CF_S(0, rcm_claim, patient_rel, "01,19,20,21,39,40,53,G8", "PAT01"),
+    CF_C(0, rcm_claim, patient_sex, "F,M,U", "DMG03"),
+};
+
+/* 2300 */
+static const code_field CLAIM_CODES[] = {
+    CF_C('P', rcm_claim, signature, "N,Y", "CLM06"),
+    CF_C(0, rcm_claim, assignment, "A,B,C", "CLM07"),
+    CF_C(0, rcm_claim, benefits, "N,W,Y", "CLM08"),
+    CF_C(0, rcm_claim, release, "I,Y", "CLM09"),
+    CF_C('P', rcm_claim, sig_source, "P", "CLM10"),
+    CF_S('P', rcm_claim, related[0], "AA,EM,OA", "CLM11-1"),
+    CF_S('P', rcm_claim, related[1], "AA,EM,OA", "CLM11-2"),
+    CF_S('P', rcm_claim, special_program, "02,03,05,09", "CLM12"),
+    CF_S(0, rcm_claim, delay_reason, "1,2,3,4,5,6,7,8,9,10,11,15", "CLM20"),
+};
+
+static const code_field OTHER_CODES[] = {
+    CF_C(0, rcm_other_payer, seq, PAYER_SEQS, "SBR01"),
+    CF_S(0, rcm_other_payer, rel, "01,18,19,20,21,39,40,53,G8", "SBR02"),
+    CF_S('P', rcm_other_payer, ins_type, MSP_TYPES, "SBR05"),
+    CF_S(0, rcm_other_payer, filing, FILINGS, "SBR09"),
+    CF_C(0, rcm_other_payer, benefits, "N,W,Y", "OI03"),
+    CF_C('P', rcm_other_payer, sig_source, "P", "OI04"),
+    CF_C(0, rcm_other_payer, release, "I,Y", "OI06"),
+};
+
+static const code_field LINE_CODES[] = {
+    CF_C('P', rcm_claim_line, emergency, "Y", "SV109"),
+    CF_C('P', rcm_claim_line, epsdt, "Y", "SV111"),
+    CF_C('P', rcm_claim_line, family_planning, "Y", "SV112"),
+    CF_S(0, rcm_claim_line, ndc_qual, "N4", "LIN02"),
+    CF_S(0, rcm_claim_line, ndc_unit, "F2,GR,ME,ML,UN", "CTP05-1"),
+    CF_S(0, rcm_claim_line, drug_ref_qual, "VY,XZ", "2410 REF01"),
+};
+
+/* The fields of table (n rows) in the struct at base whose value is not one of their codes. */
+static void codes_check(wr *w, const void *base, const code_field *table, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        const code_field *f = &table[i];
+        const char *p = (const char *)base + f->off;
+        if (!*p || (f->kind && f->kind != w->kind))
+            continue;
+        char one[2] = { *p, 0 };
+        const char *v = f->is_char ? one : p;
+        /* a one-character code list is single characters and commas: strchr finds the code */
+        if (v[0] && (f->is_char ? *p == ',' || !strchr(f->codes, *p) : !in_list(f->codes, v))) {
+            char name[32];
+            /* related[0] -> related (the JSON key is the array) */
+            snprintf(name, sizeof(name), "%.*s", (int)strcspn(f->field, "["), f->field);
+            fail(w, NULL, name, "'%s' is not a code of %s (%s)", v, f->el, f->codes);
+        }
+    }
+}
+
+/* A value shorter or longer than its element allows (the dictionary's lengths), when present. */
+static void len_fail(wr *w, const char *owner, const char *field, const char *s, size_t min, size_t max,
+                     const char *el)
+{
+    size_t n = strlen(s);
+    if (n && (n < min || n > max)) {
+        if (min == max)
+            fail(w, owner, field, "'%s' is not %zu characters (%s)", s, min, el);
+        else
+            fail(w, owner, field, "'%s' is not %zu to %zu characters (%s)", s, min, max, el);
+    }
+}
+
+/*
+ * The check, inline: a present value shorter than min (the fields' sizes
+ * already hold max, so only the first min bytes are looked at).
+ */
+static inline void len_check(wr *w, const char *owner, const char *field, const char *s, size_t min, size_t max,
+                             const char *el)
+{
+    if (!s[0])
+        return;
+    for (size_t i = 1; i < min; i++)
+        if (!s[i]) {
+            len_fail(w, owner, field, s, min, max, el);
+            return;
+        }
+}
+
 /* ---- parties ---- */
 
 typedef struct pspec {
@@ -485,6 +848,10 @@ static void w_addr(wr *w, const rcm_party *p, const char *name, int required, in
         EP(w, p, addr2, name);
         seg_end(w);
     }
+    len_check(w, name, "city", p->city, 2, 30, "N401");
+    len_check(w, name, "state", p->state, 2, 2, "N402");
+    len_check(w, name, "zip", p->zip, 3, 15, "N403");
+    len_check(w, name, "country", p->country, 2, 3, "N404");
     if (!p->city[0])
         return;
     seg(w, "N4");
@@ -517,6 +884,9 @@ static void w_party_head(wr *w, const pspec *ps, const rcm_party *p)
         MISSING(w, n, p->id[0] ? "id_qual" : "id", "NM108/NM109 identifier");
     if (p->id[0] && !p->id_qual[0])
         MISSING(w, n, "id_qual", "NM108 identification code qualifier");
+    len_check(w, n, "id", p->id, 2, 80, "NM109");
+    if (p->id_qual[0] && !nm108_ok(ps->entity, p->id_qual))
+        fail(w, n, "id_qual", "'%s' is not allowed in %s NM108 (%s)", p->id_qual, ps->loop, nm108_quals(ps->entity));
     if ((ps->need & X12_PR_TAX) && (!p->tax_id[0] || !p->tax_id_qual[0]))
         MISSING(w, n, p->tax_id[0] ? "tax_id_qual" : "tax_id", "REF tax identification");
     char type = p->type;
@@ -549,10 +919,60 @@ static void w_party_head(wr *w, const pspec *ps, const rcm_party *p)
 }
 
 /* REF and PER of a party's loop (they follow its DMG or DTP, if any). */
+/* One REF of a party (not its tax id) taken into the counts of its loop's positions (PARTY_REFS). */
+static void party_ref_take(wr *w, const pspec *ps, uint8_t *counts, const char *qual, const char *field)
+{
+    const party_ref *r = NULL;
+    char all[64] = "";
+    size_t n = 0;
+    for (size_t i = 0; i < ARRAY_SIZE(PARTY_REFS); i++) {
+        const party_ref *x = &PARTY_REFS[i];
+        if ((x->kind && x->kind != w->kind) || strcmp(x->loop, ps->loop) != 0)
+            continue;
+        if (!r && in_list(x->codes, qual))
+            r = x;
+        if (n < sizeof(all))
+            n += (size_t)snprintf(all + n, sizeof(all) - n, "%s%s", n ? "," : "", x->codes);
+    }
+    if (!r)
+        fail(w, ps->name, field, "'%s' is not allowed in 837%c loop %s REF (allowed: %s)", qual, w->kind, ps->loop,
+             n ? all : "none");
+    else if (++counts[r - PARTY_REFS] > r->max)
+        fail(w, ps->name, field, "'%s': 837%c loop %s allows %u REF with it", qual, w->kind, ps->loop, r->max);
+}
+
+/* The party's REFs and PER against what its loop's positions allow. */
+static void party_tail_check(wr *w, const pspec *ps, const rcm_party *p, unsigned allow)
+{
+    uint8_t counts[ARRAY_SIZE(PARTY_REFS)] = { 0 };
+    if (p->secondary_qual[0])
+        party_ref_take(w, ps, counts, p->secondary_qual, "secondary_qual");
+    for (uint32_t i = 0; i < p->n_other_ids && i < RCM_PARTY_MAX_IDS; i++)
+        if (p->other_ids[i].qual[0])
+            party_ref_take(w, ps, counts, p->other_ids[i].qual, "other_ids");
+    if (p->tax_id_qual[0]) {
+        const char *ok = NULL;
+        for (size_t i = 0; i < ARRAY_SIZE(TAX_REFS) && !ok; i++)
+            if ((!TAX_REFS[i].kind || TAX_REFS[i].kind == w->kind) && strcmp(TAX_REFS[i].loop, ps->loop) == 0)
+                ok = TAX_REFS[i].codes;
+        if (ok && !in_list(ok, p->tax_id_qual))
+            fail(w, ps->name, "tax_id_qual", "'%s' is not allowed in 837%c loop %s (REF01: %s)", p->tax_id_qual,
+                 w->kind, ps->loop, ok);
+    }
+    /* the subscriber's, the patient's and the 837P service facility's PER carry a phone only */
+    if ((allow & X12_PR_PER) && in_list("IL,QC,77", ps->entity)) {
+        if (p->email[0])
+            not_used(w, ps->name, "email", ps->loop, "PER EM: a phone and extension only");
+        if (p->fax[0])
+            not_used(w, ps->name, "fax", ps->loop, "PER FX: a phone and extension only");
+    }
+}
+
 static void w_party_tail(wr *w, const pspec *ps, const rcm_party *p)
 {
     const char *n = ps->name;
     unsigned allow = x12_837_party_rules(w->kind, ps->entity, ps->at);
+    party_tail_check(w, ps, p, allow);
     if (p->tax_id[0])
         w_ref(w, p->tax_id_qual, sizeof(p->tax_id_qual), p->tax_id, sizeof(p->tax_id), n, "tax_id_qual",
               "tax_id");
@@ -590,6 +1010,7 @@ static void w_2000a_body(wr *w, const rcm_claim *c)
     static const pspec billing = { "billing", "2010AA", "85", X12_AT_TOP, 0,
                                    X12_PR_LAST | X12_PR_ADDR | X12_PR_TAX | X12_PR_ZIP9, "BI" };
     static const pspec pay_to = { "pay_to", "2010AB", "87", X12_AT_TOP, 0, X12_PR_ADDR, NULL };
+    static const pspec pay_to_i = { "pay_to", "2010AB", "87", X12_AT_TOP, '2', X12_PR_ADDR, NULL };
     static const pspec plan = { "pay_to_plan", "2010AC", "PE", X12_AT_TOP, '2',
                                 X12_PR_LAST | X12_PR_ID | X12_PR_ADDR | X12_PR_TAX, NULL };
     const rcm_party *b = &c->billing;
@@ -611,7 +1032,7 @@ static void w_2000a_body(wr *w, const rcm_claim *c)
     }
     w_party(w, &billing, b);
     if (c->pay_to.present)
-        w_party(w, &pay_to, &c->pay_to);
+        w_party(w, w->kind == 'I' ? &pay_to_i : &pay_to, &c->pay_to);
     if (c->pay_to_plan.present)
         w_party(w, &plan, &c->pay_to_plan);
 }
@@ -654,6 +1075,7 @@ static void w_2000b_body(wr *w, const rcm_claim *c)
     }
     if (w->kind == 'I' && c->ins_type[0])
         not_used(w, NULL, "ins_type", "2000B", "SBR05");
+    codes_check(w, c, SUB_CODES, ARRAY_SIZE(SUB_CODES));
     if (!c->subscriber.present)
         MISSING(w, NULL, "subscriber", "loop 2010BA subscriber");
     if (!c->payer.present)
@@ -690,6 +1112,7 @@ static void w_2000c_body(wr *w, const rcm_claim *c)
         MISSING(w, NULL, "patient_rel", "PAT01 relationship to the subscriber");
     if (c->patient_dob == RCM_DATE_NONE)
         MISSING(w, NULL, "patient_dob", "2010CA DMG02 birth date");
+    codes_check(w, c, PAT_CODES, ARRAY_SIZE(PAT_CODES));
     seg(w, "PAT");
     E(w, *c, patient_rel, "patient_rel");
     seg_end(w);
@@ -722,7 +1145,8 @@ static void w_dtp(wr *w, const char *qual, rcm_date from, rcm_date to)
 /*
  * A qualifier with a field of its own. An entry of the generic refs/dates
  * lists with that qualifier is fine only once the field is set (a second
- * one): otherwise it would be read back into the field.
+ * one, where the guide's position repeats: q_take counts): otherwise it
+ * would be read back into the field.
  */
 typedef struct own_field {
     const char *qual, *field;
@@ -820,6 +1244,12 @@ static void w_cas(wr *w, const rcm_cas *cas, uint32_t n, const char *name)
 static void w_proc(wr *w, const char *qual, const char *code, const char (*mods)[3], const char *desc,
                    const char *name)
 {
+    if (qual[0] && !(qual[0] == 'H' && qual[1] == 'C' && !qual[2]) && !in_list(proc_quals(w->kind), qual))
+        fail(w, name, "qual", "'%s' is not a procedure code qualifier of 837%c (%s)", qual, w->kind,
+             proc_quals(w->kind));
+    for (int j = 0; j < RCM_CLAIM_MAX_MODS; j++)
+        if (mods[j][0] && !mods[j][1])
+            len_check(w, name, "mods", mods[j], 2, 2, "procedure modifier");
     c_begin(w);
     c_s(w, qual[0] ? qual : "HC", 2, name, "qual");
     c_s(w, code, 48, name, "code");
@@ -829,17 +1259,33 @@ static void w_proc(wr *w, const char *qual, const char *code, const char (*mods)
     c_end(w);
 }
 
-static int code_valid(char kind, const char *q)
+/* A codes[] entry against its qualifier's rule (hi_rule): what it must and must not carry. */
+static void code_check(wr *w, const rcm_claim_code *k, unsigned idx)
 {
-    static const char *const p_quals[] = { "BP", "BO", "BG" };
-    static const char *const i_quals[] = { "APR", "PR", "ABN", "BN", "DR", "BBR", "BR", "CAH", "BBQ",
-                                           "BQ", "BI", "BH", "BE", "BG", "TC" };
-    const char *const *t = kind == 'I' ? i_quals : p_quals;
-    size_t n = kind == 'I' ? ARRAY_SIZE(i_quals) : ARRAY_SIZE(p_quals);
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(q, t[i]) == 0)
-            return 1;
-    return 0;
+    w->pfx = "codes[%u].";
+    w->i1 = idx;
+    const hi_rule *r = hi_rule_of(w->kind, k->qual);
+    char poa;
+    if (!r)
+        fail(w, NULL, "qual", "'%s' is not an 837%c HI qualifier here", k->qual, w->kind);
+    else if (!r->date && k->date != RCM_DATE_NONE)
+        fail(w, NULL, "date", "not used with HI qualifier '%s' (837%c)", k->qual, w->kind);
+    else if (r->date && k->date == RCM_DATE_NONE)
+        fail(w, NULL, "date", "missing (HI %s, required with '%s')", r->date == 'R' ? "date span RD8" : "date D8",
+             k->qual);
+    else if (r->date == 'D' && k->date_to != RCM_DATE_NONE && k->date_to != k->date)
+        fail(w, NULL, "date_to", "'%s' takes one date (D8), not a span", k->qual);
+    else if (!r->date && k->date_to != RCM_DATE_NONE)
+        fail(w, NULL, "date_to", "not used with HI qualifier '%s' (837%c)", k->qual, w->kind);
+    else if (r->amount && !k->has_amount)
+        fail(w, NULL, "amount_cents", "missing (HI value code amount, required with '%s')", k->qual);
+    else if (!r->amount && k->has_amount)
+        fail(w, NULL, "amount_cents", "not used with HI qualifier '%s' (837%c)", k->qual, w->kind);
+    else if (k->poa && !r->poa && k->poa != '1')
+        fail(w, NULL, "poa", "not used with HI qualifier '%s' (837%c)", k->qual, w->kind);
+    else if (poa_map(k->poa, &poa) < 0)
+        fail(w, NULL, "poa", "'%c' is not a present-on-admission indicator (Y N U W, or 1 for exempt)", k->poa);
+    w->pfx = NULL;
 }
 
 /* One HI composite of a code. */
@@ -850,12 +1296,19 @@ static void w_code_comp(wr *w, const rcm_claim_code *k, unsigned idx)
     c_begin(w);
     c_s(w, k->qual, sizeof(k->qual), NULL, "qual");
     c_s(w, k->code, sizeof(k->code), NULL, "code");
+    const hi_rule *r = hi_rule_of(w->kind, k->qual);
+    char poa = 0;
+    poa_map(k->poa, &poa);
     if (k->date != RCM_DATE_NONE) {
         char tmp[24];
         date8(w, tmp, k->date);
-        if (k->date_to != RCM_DATE_NONE) {
+        /* a one-day span is written RD8 where the guide wants a span, D8 where one date */
+        rcm_date to = k->date_to != RCM_DATE_NONE ? k->date_to : r && r->date == 'R' ? k->date : RCM_DATE_NONE;
+        if (r && r->date == 'D')
+            to = RCM_DATE_NONE;
+        if (to != RCM_DATE_NONE) {
             tmp[8] = '-';
-            date8(w, tmp + 9, k->date_to);
+            date8(w, tmp + 9, to);
             C_LIT(w, "RD8");
         } else {
             C_LIT(w, "D8");
@@ -872,8 +1325,8 @@ static void w_code_comp(wr *w, const rcm_claim_code *k, unsigned idx)
     } else {
         C_LIT(w, "");
     }
-    if (k->poa) {
-        char s[2] = { k->poa, 0 };
+    if (poa) {
+        char s[2] = { poa, 0 };
         C_LIT(w, "");
         C_LIT(w, "");
         C_LIT(w, "");
@@ -920,6 +1373,7 @@ static void w_dx_comp(wr *w, const char *qual, const char *code, char poa, unsig
     c_begin(w);
     c_lit(w, qual);
     c_s(w, code, 7, NULL, NULL);
+    poa_map(poa, &poa);
     if (poa) {
         char s[2] = { poa, 0 };
         for (int j = 0; j < 6; j++)
@@ -965,10 +1419,19 @@ static void w_hi(wr *w, const rcm_claim *c)
             w->pfx = NULL;
             return;
         }
+        char poa;
         if (w->kind == 'P' && c->dx_poa[i]) {
             w->pfx = "dx_poa[%u]";
             w->i1 = i;
             not_used(w, NULL, NULL, "2300", "HI POA indicator");
+            w->pfx = NULL;
+            return;
+        }
+        if (poa_map(c->dx_poa[i], &poa) < 0) {
+            w->pfx = "dx_poa[%u]";
+            w->i1 = i;
+            fail(w, NULL, NULL, "'%c' is not a present-on-admission indicator (Y N U W, or 1 for exempt)",
+                 c->dx_poa[i]);
             w->pfx = NULL;
             return;
         }
@@ -991,14 +1454,10 @@ static void w_hi(wr *w, const rcm_claim *c)
             seg_end(w);
         }
     }
-    for (uint32_t i = 0; i < c->n_codes; i++)
-        if (!code_valid(w->kind, c->codes[i].qual)) {
-            w->pfx = "codes[%u].";
-            w->i1 = i;
-            fail(w, NULL, "qual", "'%s' is not an 837%c HI qualifier here", c->codes[i].qual, w->kind);
-            w->pfx = NULL;
-            return;
-        }
+    for (uint32_t i = 0; i < c->n_codes && !w->rc; i++)
+        code_check(w, &c->codes[i], i);
+    if (w->rc)
+        return;
     if (w->kind == 'P') {
         w_hi_codes(w, c, "BP", "BO", NULL, 2, 1);
         w_hi_codes(w, c, "BG", NULL, NULL, 12, 2);
@@ -1226,6 +1685,7 @@ static void w_2320(wr *w, const rcm_claim *c)
         if (!o->payer.present) MISSING(w, NULL, "payer", "loop 2330B other payer");
         if (w->kind == 'I' && o->ins_type[0]) not_used(w, NULL, "ins_type", "2320", "SBR05");
         if (w->kind == 'I' && o->sig_source) not_used(w, NULL, "sig_source", "2320", "OI04");
+        codes_check(w, o, OTHER_CODES, ARRAY_SIZE(OTHER_CODES));
         if (w->rc)
             return;
         seg(w, "SBR");
@@ -1271,8 +1731,14 @@ static void w_2320(wr *w, const rcm_claim *c)
         if (o->adjudicated != RCM_DATE_NONE)
             w_dtp(w, "573", o->adjudicated, RCM_DATE_NONE);
         w_party_tail(w, &opay, &o->payer);
-        if (o->payer_claim_number[0])
+        if (o->payer_claim_number[0]) {
+            int f8 = strcmp(o->payer.secondary_qual, "F8") == 0;
+            for (uint32_t k = 0; k < o->payer.n_other_ids && k < RCM_PARTY_MAX_IDS; k++)
+                f8 |= strcmp(o->payer.other_ids[k].qual, "F8") == 0;
+            if (f8)
+                fail(w, NULL, "payer_claim_number", "a second REF*F8 (the payer's ids hold one): 2330B allows 1");
             w_ref_if(w, "F8", o->payer_claim_number, sizeof(o->payer_claim_number), "payer_claim_number");
+        }
         w->pfx = NULL;
     }
 }
@@ -1460,6 +1926,94 @@ static void w_pwk(wr *w, const rcm_attachment *a, uint32_t n, int at, unsigned l
     w->i1 = li;
 }
 
+/* The 2300 REF, DTP and NTE qualifiers, own fields and lists, against the guide's positions. */
+static void claim_quals_check(wr *w, const rcm_claim *c)
+{
+    /* the fields of their own alone are valid in both guides (837I clia is refused as not used) */
+    if (!c->n_refs && !c->n_dates && !c->note_qual[0])
+        return;
+    qcount qc;
+    memset(&qc, 0, sizeof(qc));
+    static const struct { const char *qual, *field; size_t off; } own_refs[] = {
+        { "G1", "prior_auth", offsetof(rcm_claim, prior_auth) },
+        { "9F", "referral", offsetof(rcm_claim, referral) },
+        { "F8", "original_ref", offsetof(rcm_claim, original_ref) },
+        { "X4", "clia", offsetof(rcm_claim, clia) },
+        { "EA", "medical_record", offsetof(rcm_claim, medical_record) },
+    };
+    for (size_t i = 0; i < ARRAY_SIZE(own_refs); i++) {
+        const char *v = (const char *)c + own_refs[i].off;
+        if (v[0])
+            q_take(w, &qc, Q_CLAIM_REF, own_refs[i].qual, 0, v, NULL, own_refs[i].field, own_refs[i].field);
+    }
+    for (uint32_t i = 0; i < c->n_refs; i++) {
+        w->pfx = "refs[%u].";
+        w->i1 = i;
+        q_take(w, &qc, Q_CLAIM_REF, c->refs[i].qual, 0, c->refs[i].value, NULL, "qual", "value");
+    }
+    w->pfx = NULL;
+    if (w->kind == 'P') {
+        const struct { const char *qual, *field; rcm_date d; } own[] = {
+            { "431", "onset", c->onset }, { "304", "last_seen", c->last_seen }, { "439", "accident", c->accident },
+            { "435", "admission", c->admission }, { "096", "discharge", c->discharge },
+        };
+        for (size_t i = 0; i < ARRAY_SIZE(own); i++)
+            if (own[i].d != RCM_DATE_NONE)
+                q_take(w, &qc, Q_CLAIM_DATE, own[i].qual, 0, NULL, NULL, own[i].field, NULL);
+    } else {
+        if (c->statement_from != RCM_DATE_NONE)
+            q_take(w, &qc, Q_CLAIM_DATE, "434", 1, NULL, NULL, "statement_from", NULL);
+        if (c->admission != RCM_DATE_NONE)
+            q_take(w, &qc, Q_CLAIM_DATE, "435", 0, NULL, NULL, "admission", NULL);
+        if (c->discharge_hour[0])
+            q_take(w, &qc, Q_CLAIM_DATE, "096", 0, NULL, NULL, "discharge_hour", NULL);
+    }
+    for (uint32_t i = 0; i < c->n_dates; i++) {
+        w->pfx = "dates[%u].";
+        w->i1 = i;
+        q_take(w, &qc, Q_CLAIM_DATE, c->dates[i].qual, c->dates[i].to != RCM_DATE_NONE, NULL, NULL, "qual", NULL);
+    }
+    w->pfx = NULL;
+    if (c->note_qual[0])
+        q_take(w, &qc, Q_CLAIM_NOTE, c->note_qual, 0, NULL, NULL, "note_qual", NULL);
+}
+
+/* The 2400 REF, DTP, AMT and NTE qualifiers of line li (w->pfx is "lines[%u]."). */
+static void line_quals_check(wr *w, const rcm_claim_line *l, unsigned li)
+{
+    codes_check(w, l, LINE_CODES, ARRAY_SIZE(LINE_CODES));
+    /* control (6R) and from (472, a range or not) alone are valid in both guides */
+    if (!l->n_refs && !l->n_dates && !l->n_amts && !l->note_qual[0] && !l->prior_auth[0])
+        return;
+    qcount qc;
+    memset(&qc, 0, sizeof(qc));
+    if (l->control[0])
+        q_take(w, &qc, Q_LINE_REF, "6R", 0, l->control, NULL, "control", "control");
+    if (l->prior_auth[0])
+        q_take(w, &qc, Q_LINE_REF, "G1", 0, l->prior_auth, NULL, "prior_auth", "prior_auth");
+    if (l->from != RCM_DATE_NONE)
+        q_take(w, &qc, Q_LINE_DATE, "472", l->to != RCM_DATE_NONE && l->to != l->from, NULL, NULL, "from", NULL);
+    if (l->note_qual[0])
+        q_take(w, &qc, Q_LINE_NOTE, l->note_qual, 0, NULL, NULL, "note_qual", NULL);
+    w->i1 = li;
+    w->pfx = "lines[%u].refs[%u].";
+    for (uint32_t j = 0; j < l->n_refs; j++) {
+        w->i2 = j;
+        q_take(w, &qc, Q_LINE_REF, l->refs[j].qual, 0, l->refs[j].value, NULL, "qual", "value");
+    }
+    w->pfx = "lines[%u].dates[%u].";
+    for (uint32_t j = 0; j < l->n_dates; j++) {
+        w->i2 = j;
+        q_take(w, &qc, Q_LINE_DATE, l->dates[j].qual, l->dates[j].to != RCM_DATE_NONE, NULL, NULL, "qual", NULL);
+    }
+    w->pfx = "lines[%u].amts[%u].";
+    for (uint32_t j = 0; j < l->n_amts; j++) {
+        w->i2 = j;
+        q_take(w, &qc, Q_LINE_AMT, l->amts[j].qual, 0, NULL, NULL, "qual", NULL);
+    }
+    w->pfx = "lines[%u].";
+}
+
 static void w_line(wr *w, const rcm_claim *c, const rcm_claim_line *l, unsigned li)
 {
     w->pfx = "lines[%u].";
@@ -1535,6 +2089,7 @@ static void w_line(wr *w, const rcm_claim *c, const rcm_claim_line *l, unsigned 
             e_cents(w, l->noncovered_cents);
         seg_end(w);
     }
+    line_quals_check(w, l, li);
     w_pwk(w, l->attachments, l->n_attachments, X12_AT_LINE, li);
     if (l->from != RCM_DATE_NONE)
         w_dtp(w, "472", l->from, l->to);
@@ -1616,6 +2171,9 @@ static void w_claim_body(wr *w, const rcm_claim *c)
         fail(w, NULL, "charge_cents", "total charge %s is not the sum of the line charges %s (difference %s)",
              a, b, d);
     }
+    codes_check(w, c, CLAIM_CODES, ARRAY_SIZE(CLAIM_CODES));
+    if (w->kind == 'P' && c->related[2][0])
+        not_used(w, NULL, "related", "2300", "CLM11-3: two related causes at most");
     if (w->rc)
         return;
     w_clm(w, c);
@@ -1653,6 +2211,7 @@ static void w_claim_body(wr *w, const rcm_claim *c)
     w_ref_if(w, "F8", c->original_ref, sizeof(c->original_ref), "original_ref");
     if (w->kind == 'I' && c->clia[0])
         not_used(w, NULL, "clia", "2300", "REF*X4");
+    claim_quals_check(w, c);
     w_ref_if(w, "X4", c->clia, sizeof(c->clia), "clia");
     w_ref_if(w, "EA", c->medical_record, sizeof(c->medical_record), "medical_record");
     own_field own[] = { { "G1", "prior_auth", c->prior_auth[0] != 0 }, { "9F", "referral", c->referral[0] != 0 },
@@ -1946,6 +2505,7 @@ int rcm_x12_writer_new(rcm_x12_writer **out, const rcm_x12_write_opts *opts, rcm
     r->nl = opts->newline ? 1 : 0;
     r->kind = opts->kind;
     r->zip5_ok = opts->zip5_ok;
+    q_ranges(r);
     for (int i = 0; i < 256; i++)
         r->bad[i] = i < 0x20 || i == 0x7f ? BAD_CTRL : i > 0x7f ? BAD_HIGH : 0;
     r->bad[0] = BAD_END;

@@ -171,8 +171,23 @@ int rcm_x12_write_999(rcm_buf *out, const rcm_x12_envelope *env, const rcm_ack99
 
 /* ---- 277CA ---- */
 
+/*
+ * What an STC may carry at each level of a 277CA (005010X214): STC02 date
+ * and STC04 amount 'R' required, 'S' situational, 'N' not used. STC01-4 and
+ * STC05-09 are not used at any level, STC03 (action) is required at all.
+ * Sets of another version (a 277 claim status read into the same model)
+ * are written as the model has them: their rule is NULL.
+ */
+typedef struct stc_rule {
+    const char *loop;
+    char date, amount;
+} stc_rule;
+
+static const stc_rule STC_2200B = { "2200B", 'R', 'R' }, STC_2200C = { "2200C", 'N', 'R' },
+                      STC_2200D = { "2200D", 'R', 'R' }, STC_2220D = { "2220D", 'S', 'N' };
+
 /* STC: the statuses that share one segment (the first, then those for STC10 and STC11). */
-static uint32_t w_stc(xw *w, const rcm_ack_status *s, uint32_t n)
+static uint32_t w_stc(xw *w, const rcm_ack_status *s, uint32_t n, const stc_rule *rule, const char *field)
 {
     const rcm_ack_status *f = &s[0];
     uint32_t used = 1;
@@ -185,24 +200,40 @@ static uint32_t w_stc(xw *w, const rcm_ack_status *s, uint32_t n)
         want = s[used].element + 1;
         used++;
     }
+    char fd[48];
+    if (rule) {
+        if (rule->date == 'R' && f->date == RCM_DATE_NONE)
+            xw_fail(w, RCM_EINVAL, "%s.date: missing (STC02 status date, required in %s)", field, rule->loop);
+        if (!f->action[0])
+            xw_fail(w, RCM_EINVAL, "%s.action: missing (STC03 action code, required in %s)", field, rule->loop);
+        if (rule->amount == 'R' && !f->has_amount)
+            xw_fail(w, RCM_EINVAL, "%s.amount_cents: missing (STC04 total charge, required in %s)", field,
+                    rule->loop);
+    }
     xw_seg(w, "STC");
     const rcm_ack_status *comps[3] = { f, extra[0], extra[1] };
     for (int k = 0; k < 3; k++) {
         if (k == 1) { /* STC02 .. STC09 */
-            xw_date(w, f->date);
-            xw_s(w, f->action, "status.action");
-            if (f->has_amount)
+            xw_date(w, rule && rule->date == 'N' ? RCM_DATE_NONE : f->date);
+            snprintf(fd, sizeof(fd), "%s.action", field);
+            xw_s(w, f->action, fd);
+            if (f->has_amount && !(rule && rule->amount == 'N'))
                 xw_cents(w, f->amount_cents);
             else
                 xw_empty(w);
-            if (f->has_paid)
-                xw_cents(w, f->paid_cents);
-            else
-                xw_empty(w);
-            xw_date(w, f->adjudication_date);
-            xw_s(w, f->payment_method, "status.payment_method");
-            xw_date(w, f->check_date);
-            xw_s(w, f->check_number, "status.check_number");
+            if (rule) {
+                for (int j = 5; j <= 9; j++)
+                    xw_empty(w);
+            } else {
+                if (f->has_paid)
+                    xw_cents(w, f->paid_cents);
+                else
+                    xw_empty(w);
+                xw_date(w, f->adjudication_date);
+                xw_s(w, f->payment_method, "status.payment_method");
+                xw_date(w, f->check_date);
+                xw_s(w, f->check_number, "status.check_number");
+            }
         }
         const rcm_ack_status *c = comps[k];
         if (!c) {
@@ -213,7 +244,8 @@ static uint32_t w_stc(xw *w, const rcm_ack_status *s, uint32_t n)
         xw_cs(w, c->category, "status.category");
         xw_cs(w, c->code, "status.code");
         xw_cs(w, c->entity, "status.entity");
-        xw_cs(w, c->code_list, "status.code_list");
+        if (!rule)
+            xw_cs(w, c->code_list, "status.code_list");
         xw_cend(w);
         xw_need(w, c->category, "status.category", "STC01-1 claim status category code");
         xw_need(w, c->code, "status.code", "STC01-2 claim status code");
@@ -223,10 +255,17 @@ static uint32_t w_stc(xw *w, const rcm_ack_status *s, uint32_t n)
     return used;
 }
 
-static void w_stcs(xw *w, const rcm_ack_status *s, uint32_t n)
+static void w_stcs(xw *w, const rcm_ack_status *s, uint32_t n, const stc_rule *rule, const char *field)
 {
     for (uint32_t i = 0; i < n;)
-        i += w_stc(w, &s[i], n - i);
+        i += w_stc(w, &s[i], n - i, rule, field);
+}
+
+/* A value a 277CA position requires (rule set: an 005010X214 set). */
+static void need_277ca(xw *w, int x214, const char *s, const char *field, const char *what)
+{
+    if (x214 && !s[0])
+        xw_fail(w, RCM_EINVAL, "%s: missing (%s)", field, what);
 }
 
 static void w_hl(xw *w, long id, long parent, const char *level, int children)
@@ -329,7 +368,7 @@ static void w_ref(xw *w, const char *qual, const char *v, const char *field)
     xw_end(w);
 }
 
-static void w_svc(xw *w, const rcm_ack_line *l)
+static void w_svc(xw *w, const rcm_ack_line *l, int x214)
 {
     xw_seg(w, "SVC");
     xw_cbegin(w);
@@ -339,7 +378,7 @@ static void w_svc(xw *w, const rcm_ack_line *l)
         xw_cs(w, l->modifiers[i], "lines.modifiers");
     xw_cend(w);
     xw_cents(w, l->charge_cents);
-    if (l->has_paid)
+    if (l->has_paid && !x214) /* SVC03 is not used in a 277CA */
         xw_cents(w, l->paid_cents);
     else
         xw_empty(w);
@@ -351,36 +390,43 @@ static void w_svc(xw *w, const rcm_ack_line *l)
     xw_end(w);
     xw_need(w, l->qualifier, "lines.qualifier", "SVC01-1 product or service id qualifier");
     xw_need(w, l->procedure, "lines.procedure", "SVC01-2 procedure code");
-    w_stcs(w, l->status, l->n_status);
+    if (x214 && !l->n_status)
+        xw_fail(w, RCM_EINVAL, "lines.status: missing (a service line needs an STC, loop 2220D)");
+    w_stcs(w, l->status, l->n_status, x214 ? &STC_2220D : NULL, "lines.status");
     w_ref(w, "FJ", l->line_id, "lines.line_id");
     w_dtp(w, "472", l->service_from, l->service_to);
 }
 
-static void w_claim(xw *w, const rcm_ack277 *a, const rcm_ack_claim *c, long *hl, long parent)
+static void w_claim(xw *w, const rcm_ack277 *a, const rcm_ack_claim *c, long *hl, long parent, int x214)
 {
     snprintf(w->what, sizeof(w->what), "277CA set '%.9s' claim '%.38s'", a->st_control,
              c->claim_id[0] ? c->claim_id : c->trace);
     w_hl(w, ++*hl, parent, "PT", -1);
     w_nm1(w, "QC", '1', c->patient_last, c->patient_first, "MI", c->member_id);
     xw_need(w, c->patient_last, "patient_last", "NM103 patient last name");
+    need_277ca(w, x214, c->member_id, "member_id", "NM109 patient member id, required in 2100D");
     const char *trace = c->trace[0] ? c->trace : c->claim_id;
     w_trn(w, "2", trace, "trace");
     xw_need(w, trace, "trace", "TRN02 the claim's patient control number");
     if (!c->n_status)
         xw_fail(w, RCM_EINVAL, "status: missing (a claim needs an STC)");
-    w_stcs(w, c->status, c->n_status);
+    w_stcs(w, c->status, c->n_status, x214 ? &STC_2200D : NULL, "status");
     w_ref(w, "1K", c->payer_claim_number, "payer_claim_number");
     w_ref(w, "D9", c->clearinghouse_id, "clearinghouse_id");
     w_ref(w, "BLT", c->bill_type, "bill_type");
+    if (x214 && c->service_from == RCM_DATE_NONE)
+        xw_fail(w, RCM_EINVAL, "service_from: missing (DTP*472 claim service date, required in 2200D)");
     w_dtp(w, "472", c->service_from, c->service_to);
     for (uint32_t i = 0; i < c->n_lines; i++)
-        w_svc(w, &c->lines[i]);
+        w_svc(w, &c->lines[i], x214);
 }
 
 static void w_277(xw *w, const rcm_x12_envelope *env, const rcm_ack277 *a, uint32_t *st_counter)
 {
     snprintf(w->what, sizeof(w->what), "277CA set '%.9s'", a->st_control);
-    xw_st(w, "277", a->st_control, st_counter, a->version[0] ? a->version : V277CA);
+    const char *version = a->version[0] ? a->version : V277CA;
+    int x214 = strcmp(version, V277CA) == 0;
+    xw_st(w, "277", a->st_control, st_counter, version);
     xw_seg(w, "BHT");
     xw_lit(w, "0085");
     xw_lit(w, "08");
@@ -394,6 +440,7 @@ static void w_277(xw *w, const rcm_x12_envelope *env, const rcm_ack277 *a, uint3
     w_hl(w, ++hl, 0, "20", 1);
     w_nm1(w, "PR", '2', a->source_name, NULL, "PI", a->source_id);
     xw_need(w, a->source_name, "source_name", "NM103 information source name");
+    need_277ca(w, x214, a->source_id, "source_id", "NM109 information source id, required in 2100A");
     w_trn(w, "1", a->source_trace[0] ? a->source_trace : w->st_control, "source_trace");
     w_dtp(w, "050", a->received_date != RCM_DATE_NONE ? a->received_date : env->date, RCM_DATE_NONE);
     w_dtp(w, "009", a->processed_date != RCM_DATE_NONE ? a->processed_date : env->date, RCM_DATE_NONE);
@@ -402,8 +449,11 @@ static void w_277(xw *w, const rcm_x12_envelope *env, const rcm_ack277 *a, uint3
     w_hl(w, hl21, 1, "21", a->n_providers > 0);
     w_nm1(w, "41", '2', a->receiver_name, NULL, "46", a->receiver_id);
     xw_need(w, a->receiver_name, "receiver_name", "NM103 information receiver name");
+    need_277ca(w, x214, a->receiver_id, "receiver_id", "NM109 information receiver id, required in 2100B");
     w_trn(w, "2", a->receiver_trace[0] ? a->receiver_trace : w->st_control, "receiver_trace");
-    w_stcs(w, a->receiver_status, a->n_receiver_status);
+    if (x214 && !a->n_receiver_status)
+        xw_fail(w, RCM_EINVAL, "receiver_status: missing (STC, required in 2200B)");
+    w_stcs(w, a->receiver_status, a->n_receiver_status, x214 ? &STC_2200B : NULL, "receiver_status");
     w_qty_amt(w, "90", "AA", a->has_accepted_qty, a->accepted_qty, a->has_rejected_qty, a->rejected_qty,
               a->has_accepted_amount, a->accepted_cents, a->has_rejected_amount, a->rejected_cents);
     if (a->n_claims && !a->n_providers)
@@ -419,14 +469,15 @@ static void w_277(xw *w, const rcm_x12_envelope *env, const rcm_ack277 *a, uint3
         w_hl(w, hl19, hl21, "19", has);
         w_nm1(w, "85", '2', v->name, NULL, v->id_qualifier[0] ? v->id_qualifier : "XX", v->id);
         xw_need(w, v->name, "providers.name", "NM103 billing provider name");
+        need_277ca(w, x214, v->id, "providers.id", "NM109 billing provider id, required in 2100C");
         w_trn(w, "1", v->trace[0] ? v->trace : w->st_control, "providers.trace");
-        w_stcs(w, v->status, v->n_status);
+        w_stcs(w, v->status, v->n_status, x214 ? &STC_2200C : NULL, "providers.status");
         w_qty_amt(w, "QA", "QC", v->has_accepted_qty, v->accepted_qty, v->has_rejected_qty, v->rejected_qty,
                   v->has_accepted_amount, v->accepted_cents, v->has_rejected_amount, v->rejected_cents);
         for (uint32_t i = 0; i < a->n_claims && !w->rc; i++) {
             const rcm_ack_claim *c = &a->claims[i];
             if (c->provider == (int)p || (p == 0 && (c->provider < 0 || c->provider >= (int)a->n_providers)))
-                w_claim(w, a, c, &hl, hl19);
+                w_claim(w, a, c, &hl, hl19, x214);
         }
     }
     snprintf(w->what, sizeof(w->what), "277CA set '%.9s'", a->st_control);

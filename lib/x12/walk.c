@@ -9,7 +9,7 @@
  * X12 code an acknowledgment needs (TA105, AK905, IK502, IK304, IK403).
  */
 #include <stdarg.h>
-#include "x12_internal.h"
+#include "guide_internal.h"
 
 enum { ST_OUT, ST_ISA, ST_GS, ST_SET }; /* nesting depth: a deeper level has a larger value */
 
@@ -50,11 +50,12 @@ static void shown(char *out, size_t outsz, rcm_str s)
 }
 
 static int vreport(x12_walk *w, const rcm_x12_seg *seg, int kind, int sev, int el, int comp,
-                   const char *code, const char *fmt, va_list ap)
+                   const char *code, int level, const char *fmt, va_list ap)
 {
     rcm_x12_problem p;
     memset(&p, 0, sizeof(p));
     p.kind = kind;
+    p.level = level;
     p.severity = sev;
     cstr_copy(p.code, sizeof(p.code), code);
     p.source = w->env.source;
@@ -91,7 +92,7 @@ static int report(x12_walk *w, const rcm_x12_seg *seg, int kind, int sev, int el
 {
     va_list ap;
     va_start(ap, fmt);
-    int rc = vreport(w, seg, kind, sev, el, comp, code, fmt, ap);
+    int rc = vreport(w, seg, kind, sev, el, comp, code, 1, fmt, ap);
     va_end(ap);
     return rc;
 }
@@ -101,9 +102,38 @@ int rcm_x12_report(const rcm_x12_env *env, const rcm_x12_seg *seg, int kind, int
 {
     va_list ap;
     va_start(ap, fmt);
-    int rc = vreport(env->walk, seg, kind, severity, element, component, code, fmt, ap);
+    /* a typed reader's findings: guide-level checks, or balancing */
+    int rc = vreport(env->walk, seg, kind, severity, element, component, code,
+                     kind == RCM_X12P_BALANCE ? 3 : 2, fmt, ap);
     va_end(ap);
     return rc;
+}
+
+int x12_report_problem(const rcm_x12_env *env, const rcm_x12_seg *seg, rcm_x12_problem *p)
+{
+    x12_walk *w = env->walk;
+    p->source = w->env.source;
+    if (seg) {
+        p->line = seg->line;
+        p->segment = seg->number;
+        p->offset = seg->offset;
+        rcm_str id = rcm_x12_id(seg);
+        if (id.n > 3)
+            id.n = 3;
+        if (!p->seg_id[0]) /* else the segment the problem names (a missing one) */
+            shown(p->seg_id, sizeof(p->seg_id), id);
+        p->set_position = w->state == ST_SET ? w->seg_in_set : 0;
+    } else if (!p->segment) { /* else the caller located it at an earlier segment */
+        p->line = w->last_line;
+        p->segment = w->last_segment;
+        p->set_position = w->state == ST_SET ? w->seg_in_set : 0;
+    }
+    shown(p->st_id, sizeof(p->st_id), rcm_str_c(w->env.st_id));
+    shown(p->st_control, sizeof(p->st_control), rcm_str_c(w->env.st_control));
+    for (char *c = p->msg; *c; c++)
+        if (!isprint((unsigned char)*c))
+            *c = '?';
+    return emit(w, p);
 }
 
 void rcm_x12_problem_format(const rcm_x12_problem *p, rcm_buf *out)
@@ -115,8 +145,11 @@ void rcm_x12_problem_format(const rcm_x12_problem *p, rcm_buf *out)
     rcm_buf_addc(out, ' ');
     if (p->segment) {
         rcm_buf_addf(out, "segment %ld", p->segment);
-        if (p->seg_id[0])
+        /* a missing segment's problem names the missing id, not the segment it was found missing at */
+        if (p->seg_id[0] && !(p->kind == RCM_X12P_SEGMENT && p->level == 2 && strcmp(p->code, "3") == 0))
             rcm_buf_addf(out, " '%s'", p->seg_id);
+        if (p->loop[0])
+            rcm_buf_addf(out, " loop %s", p->loop);
         if (p->element)
             rcm_buf_addf(out, " element %d", p->element);
         if (p->component)

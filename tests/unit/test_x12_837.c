@@ -14,6 +14,7 @@
 #include "rcm/rcm.h"
 #include "rcm/json.h"
 #include "rcm/x12write.h"
+#include "x12_roundtrip.h"
 
 /* ---- reading helpers ---- */
 
@@ -450,6 +451,7 @@ static char *x8_write(const rcm_x12_write_opts *o, rcm_claim **claims, size_t n,
     rcm_buf_init(&b, RCM_MAX_DOCUMENT);
     cr_assert_eq(rcm_x12_writer_take(w, &b), 0);
     rcm_x12_writer_free(w);
+    x12rt_assert_valid(b.ptr, b.len, "written.837");
     char *s = strdup(b.ptr);
     rcm_buf_release(&b);
     return s;
@@ -581,6 +583,7 @@ static void x8_expect_refusal(void (*edit)(rcm_claim *), const char *msg)
     cr_assert_eq(rcm_x12_writer_finish(w, &err), 0);
     rcm_x12_writer_take(w, &b);
     x8_got g;
+    x12rt_assert_valid(b.ptr, b.len, "refusal.837");
     x8_read_mem(&g, b.ptr, b.len);
     cr_assert_eq(json_array_size(g.claims), 1);
     cr_assert_eq(json_array_size(g.problems), 0, "%s", json_dumps(g.problems, 0));
@@ -670,9 +673,9 @@ Test(x12_837_write, zip5_when_allowed)
         "{\"kind\":\"professional\",\"id\":\"Z\",\"charge_cents\":100,"
         "\"submitter\":{\"last\":\"S\",\"id_qual\":\"46\",\"id\":\"S1\",\"phone\":\"5551234567\"},"
         "\"receiver\":{\"last\":\"R\",\"id_qual\":\"46\",\"id\":\"R1\"},"
-        "\"billing\":{\"last\":\"B\",\"addr1\":\"1 A ST\",\"city\":\"C\",\"state\":\"TN\",\"zip\":\"37203\","
+        "\"billing\":{\"last\":\"B\",\"addr1\":\"1 A ST\",\"city\":\"CY\",\"state\":\"TN\",\"zip\":\"37203\","
         "\"tax_id_qual\":\"EI\",\"tax_id\":\"123456789\"},"
-        "\"subscriber\":{\"type\":\"1\",\"last\":\"D\",\"first\":\"J\",\"id_qual\":\"MI\",\"id\":\"M\"},"
+        "\"subscriber\":{\"type\":\"1\",\"last\":\"D\",\"first\":\"J\",\"id_qual\":\"MI\",\"id\":\"M1\"},"
         "\"payer\":{\"last\":\"P\",\"id_qual\":\"PI\",\"id\":\"P1\"},\"payer_seq\":\"P\",\"subscriber_rel\":\"18\","
         "\"pos\":\"11\",\"freq\":\"1\",\"signature\":\"Y\",\"assignment\":\"A\",\"benefits\":\"Y\",\"release\":\"Y\","
         "\"dx_qual\":\"ABK\",\"dx\":[\"R69\"],"
@@ -682,13 +685,14 @@ Test(x12_837_write, zip5_when_allowed)
     rcm_error err;
     memset(&err, 0, sizeof(err));
     cr_assert_null(x8_write(&o, &c, 1, &err));
+    cr_assert(strstr(err.msg, "billing.zip: '37203' is not a 9-digit ZIP"), "%s", err.msg);
     o.zip5_ok = 1;
     char *x = x8_write(&o, &c, 1, &err);
     cr_assert_not_null(x, "%s", err.msg);
     /* written from defaults: SBR02 18, BHT from the options, NM102 from the name, UN units */
     cr_assert_not_null(strstr(x, "BHT*0019*00*0001*20240305*1030*CH~"));
     cr_assert_not_null(strstr(x, "NM1*41*2*S*****46*S1~PER*IC**TE*5551234567~"));
-    cr_assert_not_null(strstr(x, "SBR*P*18~NM1*IL*1*D*J****MI*M~"), "%s", x);
+    cr_assert_not_null(strstr(x, "SBR*P*18~NM1*IL*1*D*J****MI*M1~"), "%s", x);
     cr_assert_not_null(strstr(x, "SV1*HC:99213*1*UN*1***1~DTP*472*D8*20240102~"));
     free(x);
     rcm_claim_free(c);
@@ -806,9 +810,13 @@ static void x8_round_trip(const char *path, int zip5_ok, char *why, size_t whysz
         rcm_x12_writer_take(w, &b);
         x8_got back;
         x8_read_mem(&back, b.ptr, b.len);
+        char first[256];
+        long nbad = x12rt_guide_problems(b.ptr, b.len, path, first, sizeof(first));
         x8_normalize(a.claims);
         x8_normalize(back.claims);
-        if (json_array_size(back.problems))
+        if (nbad)
+            snprintf(why, whysz, "written, but %ld problems against the guides: %s", nbad, first);
+        else if (json_array_size(back.problems))
             snprintf(why, whysz, "problems reading it back: %s", json_dumps(back.problems, JSON_COMPACT));
         else if (!json_equal(a.claims, back.claims))
             snprintf(why, whysz, "claims differ");
@@ -947,5 +955,235 @@ Test(x12_837_roundtrip, test_claims)
         }
         x8_free(&g);
         free(x);
+    }
+}
+
+/* ---- what the guides forbid (005010X222A1 / 005010X223A2 positions): refused, or mapped and valid ---- */
+
+static rcm_ref x8g_ref_ew = { "EW", "M1" }, x8g_ref_f5 = { "F5", "Y" }, x8g_ref_4n8 = { "4N", "8" },
+               x8g_ref_9f = { "9F", "R1" }, x8g_ref_g4 = { "G4", "P1" };
+static rcm_ref x8g_two_4n[2] = { { "4N", "1" }, { "4N", "2" } };
+static rcm_claim_date x8g_454, x8g_471, x8g_472, x8g_314_range, x8g_454_range;
+static rcm_amt x8g_amt_t = { "T", 100 }, x8g_amt_gt = { "GT", 100 };
+
+static void x8g_dates_init(void)
+{
+    rcm_date d = rcm_date_from_ymd(2024, 2, 1), e = rcm_date_from_ymd(2024, 2, 9);
+    x8g_454 = (rcm_claim_date){ "454", d, RCM_DATE_NONE };
+    x8g_471 = (rcm_claim_date){ "471", d, RCM_DATE_NONE };
+    x8g_472 = (rcm_claim_date){ "472", d, RCM_DATE_NONE };
+    x8g_314_range = (rcm_claim_date){ "314", d, e };
+    x8g_454_range = (rcm_claim_date){ "454", d, e };
+}
+
+static rcm_claim_code *x8g_code(rcm_claim *c, const char *qual)
+{
+    for (uint32_t i = 0; i < c->n_codes; i++)
+        if (strcmp(c->codes[i].qual, qual) == 0)
+            return &c->codes[i];
+    cr_assert_fail("no '%s' code in the test claim", qual);
+    return NULL;
+}
+
+/* 837I (the first institutional test claim) */
+static void i_line_prior_auth(rcm_claim *c) { memcpy(c->lines[0].prior_auth, "PA1", 4); }
+static void i_line_ref_ew(rcm_claim *c) { c->lines[0].refs = &x8g_ref_ew, c->lines[0].n_refs = 1; }
+static void i_line_note_add(rcm_claim *c) { memcpy(c->lines[0].note_qual, "ADD", 4), memcpy(c->lines[0].note, "N", 2); }
+static void i_line_note_tpo(rcm_claim *c) { memcpy(c->lines[0].note_qual, "TPO", 4), memcpy(c->lines[0].note, "N", 2); }
+static void i_line_date_471(rcm_claim *c) { c->lines[0].dates = &x8g_471, c->lines[0].n_dates = 1; }
+static void i_line_amt_t(rcm_claim *c) { c->lines[0].amts = &x8g_amt_t, c->lines[0].n_amts = 1; }
+static void i_line_amt_gt(rcm_claim *c) { c->lines[0].amts = &x8g_amt_gt, c->lines[0].n_amts = 1; }
+static void i_line_n4(rcm_claim *c) { memcpy(c->lines[0].qual, "N4", 3), memcpy(c->lines[0].code, "00002143380", 12); }
+static void i_ref_f5(rcm_claim *c) { c->refs = &x8g_ref_f5, c->n_refs = 1; }
+static void i_ref_4n8(rcm_claim *c) { c->refs = &x8g_ref_4n8, c->n_refs = 1; }
+static void i_ref_g4(rcm_claim *c) { c->refs = &x8g_ref_g4, c->n_refs = 1; }
+static void i_date_454(rcm_claim *c) { c->dates = &x8g_454, c->n_dates = 1; }
+static void i_note_tpo(rcm_claim *c) { memcpy(c->note_qual, "TPO", 4), memcpy(c->note, "N", 2); }
+static void i_note_cer(rcm_claim *c) { memcpy(c->note_qual, "CER", 4), memcpy(c->note, "N", 2); }
+static void i_be_no_amount(rcm_claim *c) { x8g_code(c, "BE")->has_amount = 0; }
+static void i_bh_no_date(rcm_claim *c) { x8g_code(c, "BH")->date = RCM_DATE_NONE; }
+static void i_bbr_no_date(rcm_claim *c) { x8g_code(c, "BBR")->date = RCM_DATE_NONE; }
+static void i_bh_range(rcm_claim *c) { x8g_code(c, "BH")->date_to = rcm_date_from_ymd(2024, 2, 25); }
+static void i_bg_date(rcm_claim *c) { x8g_code(c, "BG")->date = rcm_date_from_ymd(2024, 2, 25); }
+static void i_apr_poa(rcm_claim *c) { x8g_code(c, "APR")->poa = 'Y'; }
+static void i_dr_amount(rcm_claim *c) { x8g_code(c, "DR")->has_amount = 1; }
+static void i_poa_x(rcm_claim *c) { c->dx_poa[1] = 'X'; }
+static void i_poa_1(rcm_claim *c) { c->dx_poa[1] = '1'; }
+static void i_bi_one_day(rcm_claim *c) { x8g_code(c, "BI")->date_to = RCM_DATE_NONE; }
+static void i_referring_lu(rcm_claim *c)
+{
+    rcm_party *p = &c->referring;
+    memset(p, 0, sizeof(*p));
+    p->present = 1;
+    p->type = '1';
+    memcpy(p->last, "REFER", 6);
+    memcpy(p->first, "RITA", 5);
+    memcpy(p->secondary_qual, "LU", 3);
+    memcpy(p->secondary_id, "L1", 3);
+}
+static rcm_party x8g_line_dn;
+static void i_line_referring_lu(rcm_claim *c)
+{
+    rcm_party *p = &x8g_line_dn;
+    memset(p, 0, sizeof(*p));
+    p->present = 1;
+    memcpy(p->entity, "DN", 3);
+    p->type = '1';
+    memcpy(p->last, "REFER", 6);
+    memcpy(p->secondary_qual, "LU", 3);
+    memcpy(p->secondary_id, "L1", 3);
+    c->lines[0].providers = p;
+    c->lines[0].n_providers = 1;
+}
+static void i_line_referring_1g(rcm_claim *c) { i_line_referring_lu(c), memcpy(x8g_line_dn.secondary_qual, "1G", 3); }
+static void i_referring_g2(rcm_claim *c) { i_referring_lu(c), memcpy(c->referring.secondary_qual, "G2", 3); }
+static void i_pay_to_1(rcm_claim *c)
+{
+    rcm_party *p = &c->pay_to;
+    memset(p, 0, sizeof(*p));
+    p->present = 1;
+    p->type = '1';
+    memcpy(p->addr1, "PO BOX 1", 9);
+    memcpy(p->city, "NASHVILLE", 10);
+    memcpy(p->state, "TN", 3);
+    memcpy(p->zip, "372030001", 10);
+}
+static void i_id_short(rcm_claim *c) { memcpy(c->subscriber.id, "M", 2); }
+static void i_city_short(rcm_claim *c) { memcpy(c->billing.city, "C", 2); }
+/* 837P (the first professional test claim) */
+static void p_line_ref_9f(rcm_claim *c) { c->lines[0].refs = &x8g_ref_9f, c->lines[0].n_refs = 1; }
+static void p_line_amt_gt(rcm_claim *c) { c->lines[0].amts = &x8g_amt_gt, c->lines[0].n_amts = 1; }
+static void p_line_472_again(rcm_claim *c) { c->lines[0].dates = &x8g_472, c->lines[0].n_dates = 1; }
+static void p_date_454(rcm_claim *c) { c->dates = &x8g_454, c->n_dates = 1; }
+static void p_date_314_range(rcm_claim *c) { c->dates = &x8g_314_range, c->n_dates = 1; }
+static void p_date_454_range(rcm_claim *c) { c->dates = &x8g_454_range, c->n_dates = 1; }
+static void p_note_cer(rcm_claim *c) { memcpy(c->note_qual, "CER", 4), memcpy(c->note, "N", 2); }
+static void p_ref_g4(rcm_claim *c) { c->refs = &x8g_ref_g4, c->n_refs = 1; }
+static void p_ref_f5(rcm_claim *c) { c->refs = &x8g_ref_f5, c->n_refs = 1; }
+static void p_two_4n(rcm_claim *c) { c->refs = x8g_two_4n, c->n_refs = 2; }
+static void p_mod_short(rcm_claim *c) { memcpy(c->lines[0].mods[0], "X", 2); }
+static void p_line_n4(rcm_claim *c) { memcpy(c->lines[0].qual, "N4", 3); }
+static void p_related3(rcm_claim *c)
+{
+    memcpy(c->related[0], "AA", 3), memcpy(c->related[1], "EM", 3), memcpy(c->related[2], "OA", 3);
+    memcpy(c->accident_state, "TN", 3);
+}
+static void p_related2(rcm_claim *c) { p_related3(c), c->related[2][0] = '\0'; }
+static void p_filing(rcm_claim *c) { memcpy(c->filing, "XX", 3); }
+static void p_emergency_n(rcm_claim *c) { c->lines[0].emergency = 'N'; }
+static void i_sub_pi(rcm_claim *c) { memcpy(c->subscriber.id_qual, "PI", 3); }
+static void i_sex_x(rcm_claim *c) { c->subscriber_sex = 'X'; }
+static void p_sub_email(rcm_claim *c) { memcpy(c->subscriber.phone, "6155550101", 11), memcpy(c->subscriber.email, "a@b.example", 12); }
+static void p_sub_phone(rcm_claim *c) { memcpy(c->subscriber.phone, "6155550101", 11); }
+static void i_two_sy(rcm_claim *c)
+{
+    memcpy(c->subscriber.secondary_qual, "SY", 3), memcpy(c->subscriber.secondary_id, "123456789", 10);
+    c->subscriber.n_other_ids = 1;
+    memcpy(c->subscriber.other_ids[0].qual, "SY", 3), memcpy(c->subscriber.other_ids[0].value, "987654321", 10);
+}
+static void i_sy_y4(rcm_claim *c) { i_two_sy(c), memcpy(c->subscriber.other_ids[0].qual, "Y4", 3); }
+
+/*
+ * Each edit of a test claim is refused with msg (nothing written, the
+ * writer goes on), or, msg NULL, written: then the batch validates clean
+ * against the built-in guide and holds want.
+ */
+Test(x12_837_write, what_the_guides_forbid_is_refused)
+{
+    static const struct {
+        char kind;
+        void (*edit)(rcm_claim *);
+        const char *msg, *want;
+    } cases[] = {
+        { 'I', i_line_prior_auth, "lines[0].prior_auth: 'G1' is not allowed in 837I loop 2400 REF (allowed: 6R,9B,9D)", NULL },
+        { 'I', i_line_ref_ew, "lines[0].refs[0].qual: 'EW' is not allowed in 837I loop 2400 REF (allowed: 6R,9B,9D)", NULL },
+        { 'I', i_line_note_add, "lines[0].note_qual: 'ADD' is not allowed in 837I loop 2400 NTE (allowed: TPO)", NULL },
+        { 'I', i_line_note_tpo, NULL, "NTE*TPO*N~" },
+        { 'I', i_line_date_471, "lines[0].dates[0].qual: '471' is not allowed in 837I loop 2400 DTP (allowed: 472)", NULL },
+        { 'I', i_line_amt_t, "lines[0].amts[0].qual: 'T' is not allowed in 837I loop 2400 AMT (allowed: GT,N8)", NULL },
+        { 'I', i_line_amt_gt, NULL, "AMT*GT*1~" },
+        { 'I', i_line_n4, "lines[0].qual: 'N4' is not a procedure code qualifier of 837I (ER,HC,HP,IV,WK)", NULL },
+        { 'I', i_ref_f5, "refs[0].qual: 'F5' is not allowed in 837I loop 2300 REF (allowed: 4N,9F,G1,F8,9A,9C,LX,D9,LU,EA,P4,G4)", NULL },
+        { 'I', i_ref_4n8, "refs[0].value: '8' is not a value of REF*4N (1,2,3,4,5,6,7)", NULL },
+        { 'I', i_ref_g4, NULL, "REF*G4*P1~" },
+        { 'I', i_date_454, "dates[0].qual: '454' is not allowed in 837I loop 2300 DTP (allowed: 096,434,435,050)", NULL },
+        { 'I', i_note_tpo, "note_qual: 'TPO' is not allowed in 837I loop 2300 NTE (allowed: ALG,DCP,DGN,DME,MED,NTR,ODT,RHB,RLH,RNH,SET,SFM,SPT,UPI,ADD)", NULL },
+        { 'I', i_note_cer, "note_qual: 'CER' is not allowed in 837I loop 2300 NTE", NULL },
+        { 'I', i_be_no_amount, "codes[6].amount_cents: missing (HI value code amount, required with 'BE')", NULL },
+        { 'I', i_bh_no_date, "codes[5].date: missing (HI date D8, required with 'BH')", NULL },
+        { 'I', i_bbr_no_date, "codes[2].date: missing (HI date D8, required with 'BBR')", NULL },
+        { 'I', i_bh_range, "codes[5].date_to: 'BH' takes one date (D8), not a span", NULL },
+        { 'I', i_bg_date, "codes[7].date: not used with HI qualifier 'BG' (837I)", NULL },
+        { 'I', i_apr_poa, "codes[0].poa: not used with HI qualifier 'APR' (837I)", NULL },
+        { 'I', i_dr_amount, "codes[1].amount_cents: not used with HI qualifier 'DR' (837I)", NULL },
+        { 'I', i_poa_x, "dx_poa[1]: 'X' is not a present-on-admission indicator (Y N U W, or 1 for exempt)", NULL },
+        { 'I', i_poa_1, NULL, "HI*ABF:" }, /* exempt: no indicator, as 5010 writes it */
+        { 'I', i_bi_one_day, NULL, "BI:70:RD8:20240220-20240220" },
+        { 'I', i_referring_lu, "referring.secondary_qual: 'LU' is not allowed in 837I loop 2310F REF (allowed: 0B,1G,G2)", NULL },
+        { 'I', i_referring_g2, NULL, "NM1*DN*1*REFER*RITA~REF*G2*L1~" },
+        { 'I', i_line_referring_lu, "lines[0].providers[0].secondary_qual: 'LU' is not allowed in 837I loop 2420D REF (allowed: 0B,1G,G2)", NULL },
+        { 'I', i_line_referring_1g, NULL, "NM1*DN*1*REFER~REF*1G*L1~" },
+        { 'I', i_pay_to_1, "pay_to.type: '1' is not allowed in 2010AB (NM102 must be 2)", NULL },
+        { 'I', i_id_short, "subscriber.id: 'M' is not 2 to 80 characters (NM109)", NULL },
+        { 'I', i_city_short, "billing.city: 'C' is not 2 to 30 characters (N401)", NULL },
+        { 'P', p_line_ref_9f, NULL, "REF*9F*R1~" },
+        { 'P', p_line_amt_gt, "lines[0].amts[0].qual: 'GT' is not allowed in 837P loop 2400 AMT (allowed: T,F4)", NULL },
+        { 'P', p_line_472_again, "lines[0].dates[0].qual: '472': 837P loop 2400 allows 1 DTP with it", NULL },
+        { 'P', p_date_454, NULL, "DTP*454*D8*20240201~" },
+        { 'P', p_date_314_range, NULL, "DTP*314*RD8*20240201-20240209~" },
+        { 'P', p_date_454_range, "dates[0].qual: '454' takes one date (D8), not a range", NULL },
+        { 'P', p_note_cer, NULL, "NTE*CER*N~" },
+        { 'P', p_ref_f5, NULL, "REF*F5*Y~" },
+        { 'P', p_ref_g4, "refs[0].qual: 'G4' is not allowed in 837P loop 2300 REF", NULL },
+        { 'P', p_two_4n, "refs[1].qual: '4N': 837P loop 2300 allows 1 REF with it", NULL },
+        { 'P', p_mod_short, "lines[0].mods: 'X' is not 2 characters (procedure modifier)", NULL },
+        { 'P', p_line_n4, "lines[0].qual: 'N4' is not a procedure code qualifier of 837P (ER,HC,IV,WK)", NULL },
+        { 'P', p_related3, "related: not used in 837P loop 2300 (CLM11-3: two related causes at most)", NULL },
+        { 'P', p_related2, NULL, "*AA:EM::TN~" },
+        { 'P', p_filing, "filing: 'XX' is not a code of SBR09 (11,12,", NULL },
+        { 'P', p_emergency_n, "lines[0].emergency: 'N' is not a code of SV109 (Y)", NULL },
+        { 'I', i_sub_pi, "subscriber.id_qual: 'PI' is not allowed in 2010BA NM108 (II,MI)", NULL },
+        { 'I', i_sex_x, "subscriber_sex: 'X' is not a code of DMG03 (F,M,U)", NULL },
+        { 'P', p_sub_email, "subscriber.email: not used in 837P loop 2010BA (PER EM: a phone and extension only)", NULL },
+        { 'P', p_sub_phone, NULL, "PER*IC**TE*6155550101~" },
+        { 'I', i_two_sy, "subscriber.other_ids: 'SY': 837I loop 2010BA allows 1 REF with it", NULL },
+        { 'I', i_sy_y4, NULL, "REF*SY*123456789~REF*Y4*987654321~" },
+    };
+    x8g_dates_init();
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        const char *path = cases[i].kind == 'I' ? "tests/data/claims/institutional.json"
+                                                : "tests/data/claims/professional.jsonl";
+        rcm_claim *c[4];
+        size_t n = x8_load_claims(path, c, 4);
+        cr_assert_geq(n, 2);
+        cases[i].edit(c[0]);
+        rcm_x12_write_opts o;
+        x8_opts(&o, cases[i].kind);
+        rcm_error err;
+        memset(&err, 0, sizeof(err));
+        if (cases[i].msg) {
+            rcm_x12_writer *w = NULL;
+            cr_assert_eq(rcm_x12_writer_new(&w, &o, &err), 0);
+            cr_assert_eq(rcm_x12_writer_add(w, c[0], &err), RCM_EINVAL, "case %zu accepted", i);
+            cr_assert(strstr(err.msg, cases[i].msg) && strncmp(err.msg, "claim '", 7) == 0, "case %zu: %s", i,
+                      err.msg);
+            rcm_buf b;
+            rcm_buf_init(&b, RCM_MAX_DOCUMENT);
+            rcm_x12_writer_take(w, &b);
+            cr_assert_eq(b.len, 0, "case %zu: something written", i);
+            cr_assert_eq(rcm_x12_writer_add(w, c[1], &err), 0, "case %zu: %s", i, err.msg);
+            cr_assert_eq(rcm_x12_writer_finish(w, &err), 0);
+            rcm_x12_writer_take(w, &b);
+            x12rt_assert_valid(b.ptr, b.len, "after-refusal.837");
+            rcm_buf_release(&b);
+            rcm_x12_writer_free(w);
+        } else {
+            char *x = x8_write(&o, c, 1, &err); /* validates against the guide */
+            cr_assert_not_null(x, "case %zu: %s", i, err.msg);
+            cr_assert(strstr(x, cases[i].want), "case %zu: no '%s' in %s", i, cases[i].want, x);
+            free(x);
+        }
+        for (size_t k = 0; k < n; k++)
+            rcm_claim_free(c[k]);
     }
 }

@@ -109,6 +109,9 @@ Test(x12_wack, samples_round_trip_to_the_same_model)
         got_read(&a, text, len, files[f], 1);
         cr_assert_gt(json_array_size(a.sets), 0, "%s: no acknowledgment", files[f]);
         if (!a.refused) {
+            /* what rcm writes from a sample that passes the guide passes it too */
+            if (x12rt_guide_problems(text, len, files[f], NULL, 0) == 0)
+                x12rt_assert_valid(a.out.ptr, a.out.len, files[f]);
             got_read(&b, a.out.ptr, a.out.len, "written", 0);
             char *ja = x12rt_dumps(json_incref(a.sets)), *jb = x12rt_dumps(json_incref(b.sets));
             cr_assert_str_eq(jb, ja, "%s: the written acknowledgment reads back differently", files[f]);
@@ -224,6 +227,7 @@ Test(x12_wack, hand_built_999_writes_ik3_ik4_ctx_and_reads_back)
         "GE*1*7~"
         "IEA*1*000000007~";
     cr_assert_str_eq(out.ptr, expect);
+    x12rt_assert_valid(out.ptr, out.len, "hand_built.999");
     got g;
     got_read(&g, out.ptr, out.len, "written.999", 0);
     cr_assert_eq(g.pr.problems, 0, "%s", g.pr.first);
@@ -400,6 +404,7 @@ Test(x12_wack, hand_built_277ca_accepts_and_rejects)
         "GE*1*7~\n"
         "IEA*1*000000007~\n";
     cr_assert_str_eq(out.ptr, expect);
+    x12rt_assert_valid(out.ptr, out.len, "hand_built.277");
     got g;
     got_read(&g, out.ptr, out.len, "written.277", 0);
     cr_assert_eq(g.pr.problems, 0, "%s", g.pr.first);
@@ -435,8 +440,18 @@ Test(x12_wack, statuses_share_an_stc_and_lines_carry_their_own)
     line.units_milli = 1000;
     memcpy(line.line_id, "C000000001-1", 13);
     line.service_from = line.service_to = rcm_date_from_ymd(2026, 10, 5);
+    line.has_paid = 1; /* SVC03 is not used in a 277CA: not written */
+    line.paid_cents = 9000;
     line.status = &ls;
     line.n_status = 1;
+    /* STC01-4 and STC05-09 are not used at any level, STC02 not at the provider's, STC04 not at a line's */
+    memcpy(f.st[3].code_list, "RX", 3);
+    f.st[3].date = rcm_date_from_ymd(2026, 11, 2);
+    two[0].has_paid = 1;
+    two[0].paid_cents = 100;
+    two[0].check_date = rcm_date_from_ymd(2026, 11, 3);
+    memcpy(two[0].check_number, "CHK1", 5);
+    memcpy(two[0].payment_method, "CHK", 4);
     f.claims[0].lines = &line;
     f.claims[0].n_lines = 1;
     rcm_x12_envelope env;
@@ -447,8 +462,10 @@ Test(x12_wack, statuses_share_an_stc_and_lines_carry_their_own)
     memset(&err, 0, sizeof(err));
     cr_assert_eq(rcm_x12_write_277ca(&out, &env, &f.a, 1, &err), 0, "%s", err.msg);
     cr_assert(strstr(out.ptr, "STC*A2:20:PR*20261102*WQ*150******A2:21:PR~"), "%s", out.ptr);
-    cr_assert(strstr(out.ptr, "SVC*HC:99213:25*150*****1~STC*A3:454*20261102*U*125~REF*FJ*C000000001-1~"
+    cr_assert(strstr(out.ptr, "SVC*HC:99213:25*150*****1~STC*A3:454*20261102*U~REF*FJ*C000000001-1~"
                               "DTP*472*D8*20261005~"), "%s", out.ptr);
+    cr_assert(strstr(out.ptr, "STC*A1:19:PR**WQ*275~"), "%s", out.ptr);
+    x12rt_assert_valid(out.ptr, out.len, "statuses.277");
     got g;
     got_read(&g, out.ptr, out.len, "written.277", 0);
     cr_assert_eq(g.pr.problems, 0, "%s", g.pr.first);
@@ -466,5 +483,73 @@ Test(x12_wack, statuses_share_an_stc_and_lines_carry_their_own)
     f.a.n_providers = 0;
     cr_assert_eq(rcm_x12_write_277ca(&out, &env, &f.a, 1, &err), RCM_EINVAL);
     cr_assert(strstr(err.msg, "providers: missing"), "%s", err.msg);
+    rcm_buf_release(&out);
+}
+
+/* What the 277CA guide requires is refused when the model lacks it (nothing written); the fixture passes. */
+Test(x12_wack, required_277ca_values_are_refused)
+{
+    static const struct {
+        int what;
+        const char *msg;            /* NULL: written, and valid */
+    } cases[] = {
+        { 0, NULL },
+        { 1, "claim 'C000000001': member_id: missing (NM109 patient member id, required in 2100D)" },
+        { 2, "claim 'C000000002': service_from: missing (DTP*472 claim service date, required in 2200D)" },
+        { 3, "277CA set '': receiver_status: missing (STC, required in 2200B)" },
+        { 4, "provider 1: providers.status.amount_cents: missing (STC04 total charge, required in 2200C)" },
+        { 5, "claim 'C000000001': status.amount_cents: missing (STC04 total charge, required in 2200D)" },
+        { 6, "claim 'C000000002': status.date: missing (STC02 status date, required in 2200D)" },
+        { 7, "277CA set '': receiver_status.date: missing (STC02 status date, required in 2200B)" },
+        { 8, "claim 'C000000001': status.action: missing (STC03 action code, required in 2200D)" },
+        { 9, "claim 'C000000001': lines.status: missing (a service line needs an STC, loop 2220D)" },
+        { 10, "provider 1: providers.id: missing (NM109 billing provider id, required in 2100C)" },
+        { 11, NULL }, /* a line without a date, amount or paid amount of its own */
+    };
+    rcm_x12_envelope env;
+    x12rt_envelope(&env, 7);
+    rcm_buf out;
+    rcm_buf_init(&out, RCM_MAX_DOCUMENT);
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        ca_fixture f;
+        ca_fixture_init(&f);
+        rcm_ack_line line;
+        memset(&line, 0, sizeof(line));
+        memcpy(line.qualifier, "HC", 3);
+        memcpy(line.procedure, "99213", 6);
+        line.charge_cents = 15000;
+        rcm_ack_status ls = f.st[1];
+        ls.date = RCM_DATE_NONE;
+        ls.has_amount = 0;
+        line.status = &ls;
+        line.n_status = 1;
+        switch (cases[i].what) {
+        case 1: f.claims[0].member_id[0] = '\0'; break;
+        case 2: f.claims[1].service_from = f.claims[1].service_to = RCM_DATE_NONE; break;
+        case 3: f.a.n_receiver_status = 0; break;
+        case 4: f.st[3].has_amount = 0; break;
+        case 5: f.st[1].has_amount = 0; break;
+        case 6: f.st[2].date = RCM_DATE_NONE; break;
+        case 7: f.st[0].date = RCM_DATE_NONE; break;
+        case 8: f.st[1].action[0] = '\0'; break;
+        case 9: line.n_status = 0; /* fall through */
+        case 11: f.claims[0].lines = &line; f.claims[0].n_lines = 1; break;
+        case 10: f.prov[0].id[0] = '\0'; break;
+        default: break;
+        }
+        f.a.st_control[0] = '\0';
+        rcm_error err;
+        memset(&err, 0, sizeof(err));
+        rcm_buf_reset(&out);
+        int rc = rcm_x12_write_277ca(&out, &env, &f.a, 1, &err);
+        if (!cases[i].msg) {
+            cr_assert_eq(rc, 0, "case %zu: %s", i, err.msg);
+            x12rt_assert_valid(out.ptr, out.len, "required.277");
+            continue;
+        }
+        cr_assert_eq(rc, RCM_EINVAL, "case %zu written", i);
+        cr_assert(strstr(err.msg, cases[i].msg), "case %zu: %s", i, err.msg);
+        cr_assert_eq(out.len, 0, "case %zu: something written", i);
+    }
     rcm_buf_release(&out);
 }

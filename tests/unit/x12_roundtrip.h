@@ -3,7 +3,7 @@
  * which read a sample into its model, write it back and read it again:
  * reading a text through typed callbacks, counting the reader's problems,
  * comparing models through their JSON face without file positions, loading
- * a sample file and a default envelope.
+ * a sample file, a default envelope, validating against the built-in guides.
  */
 #ifndef X12_ROUNDTRIP_H
 #define X12_ROUNDTRIP_H
@@ -34,6 +34,17 @@ char *x12rt_dumps(json_t *j);
 
 /* The whole file at path, NUL-terminated, its length in *len (asserts); caller frees. */
 char *x12rt_slurp(const char *path, size_t *len);
+
+/*
+ * Validates text against rcm's built-in implementation guides (walker and
+ * guides, rcm_x12_validate) and asserts that no problem was found, error or
+ * warning (a set with no guide is a warning): what rcm writes must pass
+ * its own guides. source names the text in the failure message.
+ */
+void x12rt_assert_valid(const char *text, size_t len, const char *source);
+
+/* The same without asserting: the number of problems, the first as text into first (may be NULL). */
+long x12rt_guide_problems(const char *text, size_t len, const char *source, char *first, size_t firstsz);
 
 /* A PAYER01 to CLINIC01 envelope of 2026-11-02 12:00 with ISA13 and GS06 both control. */
 void x12rt_envelope(rcm_x12_envelope *e, uint32_t control);
