@@ -77,6 +77,12 @@ Test(guide_load, errors_are_located)
         { HEAD "loop 10000000 R 1\n", "t.tbl:3: loop id '10000000' is longer than 6 characters" },
         { HEAD "guide 835 V2 HP Again\n", "t.tbl:3: one guide or restrict header per file" },
         { "elem 1 AN 1 2 X\0rest\n", "t.tbl:1: a NUL byte in the table" },
+        { "alias V2\n", "t.tbl:1: alias belongs in a guide, after its guide line" },
+        { HEAD "alias\n", "t.tbl:3: alias needs: VERSION..." },
+        { HEAD "alias V1\n", "t.tbl:3: alias 'V1' is the guide's own version" },
+        { HEAD "alias A B C D E\n", "t.tbl:3: more than 4 aliases" },
+        { HEAD "alias 0123456789ABCDEF\n", "t.tbl:3: alias '0123456789ABCDEF' is not a version" },
+        { HEAD "seg N1 R 1 1=\"PE\n", "t.tbl:3: a double quote is not closed" },
     };
     for (size_t i = 0; i < ARRAY_SIZE_T(bad); i++) {
         rcm_guides *g = dict_only();
@@ -91,6 +97,50 @@ Test(guide_load, errors_are_located)
         cr_expect_eq(rcm_guides_count(g), 0, "case %zu: a failed file added a guide", i);
         rcm_guides_free(g);
     }
+}
+
+/* An alias finds the guide by another version; the guide's own version still does. */
+Test(guide_load, aliases_find_the_guide)
+{
+    rcm_guides *g = dict_only();
+    rcm_error err;
+    memset(&err, 0, sizeof(err));
+    static const char T[] = HEAD "alias V1A2 V1A3\nseg SE R 1 1 2\n";
+    cr_assert_eq(rcm_guides_load_mem(g, T, strlen(T), "t.tbl", &err), 0, "%s", err.msg);
+    const rcm_guide *gd = rcm_guides_find(g, "835", "V1");
+    cr_assert_not_null(gd);
+    cr_expect_eq(rcm_guides_find(g, "835", "V1A2"), gd);
+    cr_expect_eq(rcm_guides_find(g, "835", "V1A3"), gd);
+    cr_expect_null(rcm_guides_find(g, "835", "V1A4"));
+    cr_expect_null(rcm_guides_find(g, "837", "V1A2"), "an alias belongs to its transaction set");
+    rcm_guides_free(g);
+}
+
+/* A double-quoted code keeps its spaces and is a key like any other. */
+Test(guide_load, quoted_codes_keep_their_spaces)
+{
+    rcm_guides *g = dict_only();
+    rcm_error err;
+    memset(&err, 0, sizeof(err));
+    static const char T[] = HEAD "seg N1 S 1 @1=\"A B\",PE 2\nseg SE R 1 1 2\n";
+    cr_assert_eq(rcm_guides_load_mem(g, T, strlen(T), "t.tbl", &err), 0, "%s", err.msg);
+    static const char *const inputs[] = { "A B", "PE", "AB" };
+    static const int errors[] = { 0, 0, 1 };
+    for (int i = 0; i < 3; i++) {
+        char x12[512];
+        int n = snprintf(x12, sizeof(x12),
+                         "ISA*00*          *00*          *ZZ*S              *ZZ*R              *240101*1200*^*00501*"
+                         "000000001*0*P*:~GS*HP*S*R*20240101*1200*1*X*V1~ST*835*0001*V1~N1*%s*NAME~SE*3*0001~"
+                         "GE*1*1~IEA*1*000000001~", inputs[i]);
+        rcm_x12_reader *r = NULL;
+        cr_assert_eq(rcm_x12_open_mem(&r, x12, (size_t)n, "q.x12", &err), 0, "%s", err.msg);
+        rcm_x12_stats st;
+        memset(&st, 0, sizeof(st));
+        cr_assert_eq(rcm_x12_validate(r, g, NULL, &st, &err), 0, "%s", err.msg);
+        cr_expect_eq(st.errors, errors[i], "N101 '%s': %ld errors, expected %d", inputs[i], st.errors, errors[i]);
+        rcm_x12_reader_free(r);
+    }
+    rcm_guides_free(g);
 }
 
 Test(guide_load, failed_file_leaves_the_dictionary_as_it_was)
