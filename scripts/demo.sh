@@ -3,7 +3,8 @@
 # (docs/demo.md): a month of a small practice's encounters coded, scrubbed, submitted,
 # adjudicated by the payer simulator, posted, worked, resubmitted; secondary claims,
 # statements, aging, the ledger check and the metrics before and after.
-# Then every X12 file the demo exchanged is checked with rcm x12 check.
+# Then every X12 file the demo exchanged is checked with rcm x12 check (envelopes, the 5010
+# implementation guides, balancing), and the practice acknowledges the payers' 835s with rcm x12 ack.
 # Usage: scripts/demo.sh RCM_BINARY   (DEMO_DIR=dir: where the store and the files go, default demo-out)
 set -eu
 RCM=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
@@ -32,3 +33,14 @@ for f in "$out"/*.837 "$out"/*.999 "$out"/*.277ca "$out"/*.835; do
     n=$((n + 1))
 done
 echo "$n X12 files in $out/: no problems"
+
+printf '\n== rcm x12 ack: the practice acknowledges each 835 it received (a 999 per file)\n'
+mkdir -p "$out/acks"
+for f in "$out"/*.835; do
+    [ -f "$f" ] || continue
+    a="$out/acks/$(basename "$f").999"
+    # a fixed time: the same bytes on every run
+    "$RCM" x12 ack "$f" --now 202207150900 --control 1 --out "$a"
+    "$RCM" x12 check --quiet "$a"
+done
+echo "the 999s are in $out/acks/ and check clean"
