@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include "cli_out.h"
 #include "cmd.h"
 #include "rcm/guide.h"
 #include "rcm/x12ack.h"
@@ -44,18 +45,6 @@ static int fd_write(void *ctx, const char *p, size_t n)
         n -= (size_t)k;
     }
     return 0;
-}
-
-static int copy_out(int from, FILE *to)
-{
-    char buf[65536];
-    ssize_t n;
-    if (lseek(from, 0, SEEK_SET) < 0)
-        return -1;
-    while ((n = read(from, buf, sizeof(buf))) > 0)
-        if (fwrite(buf, 1, (size_t)n, to) != (size_t)n)
-            return -1;
-    return n < 0 || fflush(to) != 0 ? -1 : 0;
 }
 
 /* CCYYMMDDHHMM into the options' date and time. */
@@ -203,50 +192,19 @@ int cmd_x12_ack(int argc, char **argv)
     }
 
     /* the output: a temporary file beside --out, or an anonymous one for stdout */
-    char *tmp = NULL;
-    int fd;
-    if (out) {
-        size_t n = strlen(out);
-        if (!(tmp = malloc(n + 16))) {
-            fprintf(stderr, "rcm: out of memory\n");
-            rcm_guides_free(g);
-            return EXIT_UNREADABLE;
-        }
-        memcpy(tmp, out, n);
-        memcpy(tmp + n, ".tmp.XXXXXX", 12);
-        fd = mkstemp(tmp);
-    } else {
-        FILE *t = tmpfile();
-        fd = t ? dup(fileno(t)) : -1;
-        if (t)
-            fclose(t);
-    }
-    if (fd < 0) {
-        fprintf(stderr, "rcm: %s: cannot create: %s\n", out ? tmp : "temporary file", strerror(errno));
-        free(tmp);
+    cli_out dst;
+    if (cli_out_open(&dst, out) < 0) {
         rcm_guides_free(g);
         return EXIT_UNREADABLE;
     }
     ao.write = fd_write;
-    ao.write_ctx = &fd;
+    ao.write_ctx = &dst.fd;
     rcm_x12_ack_stats st;
     rc = build(path, g, &ao, &st);
     rcm_guides_free(g);
-    if (rc == 0 && out) {
-        if (fsync(fd) < 0 || close(fd) < 0 || rename(tmp, out) < 0) {
-            fprintf(stderr, "rcm: %s: cannot write: %s\n", out, strerror(errno));
-            rc = RCM_EIO;
-        }
-        fd = -1;
-    } else if (rc == 0 && copy_out(fd, stdout) < 0) {
-        fprintf(stderr, "rcm: cannot write to standard output: %s\n", strerror(errno));
+    if (rc == 0 && cli_out_commit(&dst) < 0)
         rc = RCM_EIO;
-    }
-    if (fd >= 0)
-        close(fd);
-    if (rc < 0 && tmp)
-        unlink(tmp);
-    free(tmp);
+    cli_out_abandon(&dst);
     if (rc < 0)
         return EXIT_UNREADABLE;
     summary(name, &st, ao.max_segment_errors ? ao.max_segment_errors : 1000);

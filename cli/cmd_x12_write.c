@@ -15,6 +15,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include "cli_out.h"
 #include "cmd.h"
 #include "cli_claims.h"
 #include "rcm/x12write.h"
@@ -84,18 +85,6 @@ static int convert(wctx *c, FILE *in)
         return RCM_EFORMAT;
     }
     return rc;
-}
-
-static int copy_out(int from, FILE *to)
-{
-    char buf[65536];
-    ssize_t n;
-    if (lseek(from, 0, SEEK_SET) < 0)
-        return -1;
-    while ((n = read(from, buf, sizeof(buf))) > 0)
-        if (fwrite(buf, 1, (size_t)n, to) != (size_t)n)
-            return -1;
-    return n < 0 || fflush(to) != 0 ? -1 : 0;
 }
 
 static int parse_date(const char *s, rcm_date *out)
@@ -207,34 +196,13 @@ int cmd_x12_write(int argc, char **argv)
         return EXIT_UNREADABLE;
     }
     /* the output: a temporary file beside --out, or an anonymous one for stdout */
-    char *tmp = NULL;
-    int fd;
-    if (out) {
-        size_t n = strlen(out);
-        tmp = malloc(n + 16);
-        if (!tmp) {
-            fprintf(stderr, "rcm: out of memory\n");
-            if (in != stdin)
-                fclose(in);
-            return EXIT_UNREADABLE;
-        }
-        memcpy(tmp, out, n);
-        memcpy(tmp + n, ".tmp.XXXXXX", 12);
-        fd = mkstemp(tmp);
-    } else {
-        FILE *t = tmpfile();
-        fd = t ? dup(fileno(t)) : -1;
-        if (t)
-            fclose(t);
-    }
-    if (fd < 0) {
-        fprintf(stderr, "rcm: %s: cannot create: %s\n", out ? tmp : "temporary file", strerror(errno));
-        free(tmp);
+    cli_out dst;
+    if (cli_out_open(&dst, out) < 0) {
         if (in != stdin)
             fclose(in);
         return EXIT_UNREADABLE;
     }
-    wo.fd = fd;
+    wo.fd = dst.fd;
 
     wctx c;
     memset(&c, 0, sizeof(c));
@@ -251,20 +219,8 @@ int cmd_x12_write(int argc, char **argv)
     rcm_x12_writer_free(c.w);
     if (in != stdin)
         fclose(in);
-    if (rc == 0 && out) {
-        if (fsync(fd) < 0 || close(fd) < 0 || rename(tmp, out) < 0) {
-            fprintf(stderr, "rcm: %s: cannot write: %s\n", out, strerror(errno));
-            rc = RCM_EIO;
-        }
-        fd = -1;
-    } else if (rc == 0 && copy_out(fd, stdout) < 0) {
-        fprintf(stderr, "rcm: cannot write to standard output: %s\n", strerror(errno));
+    if (rc == 0 && cli_out_commit(&dst) < 0)
         rc = RCM_EIO;
-    }
-    if (fd >= 0)
-        close(fd);
-    if (rc < 0 && tmp)
-        unlink(tmp);
-    free(tmp);
+    cli_out_abandon(&dst);
     return rc < 0 ? EXIT_UNREADABLE : EXIT_CLEAN;
 }
