@@ -104,9 +104,11 @@ RCM_API void rcm_x12_writer_free(rcm_x12_writer *w);
  * back as the same model. Each call writes one interchange (ISA/IEA) with
  * one functional group (GS/GE: FA, HN or HP) holding one transaction set
  * per model, appended to out. Nothing is appended when a value cannot be
- * written (a delimiter inside it, a required value missing): the error
- * names the set and the field. Values are written as the model has them;
- * codes are not looked up.
+ * written (a delimiter inside it, a required value missing, a code or a
+ * qualifier the implementation guide does not list for its position): the
+ * error names the set and the field. Otherwise values are written as the
+ * model has them; external code sets (CARC, RARC, states, procedure codes)
+ * are not looked up. What each writer refuses or leaves out is below.
  */
 
 /* The envelope around the sets: ISA, GS (ST02 comes from the model, else counts from st_control). */
@@ -145,6 +147,18 @@ RCM_API int rcm_x12_write_999(rcm_buf *out, const rcm_x12_envelope *env, const r
  * under the provider their index names (a claim with provider -1 goes
  * under the first). RCM_EINVAL when a value cannot be written or a level
  * has no data to write.
+ *
+ * A set of version 005010X214 (the default) follows that guide. Refused
+ * (missing): source_id (2100A NM109), receiver_id (2100B NM109), a
+ * provider's id (2100C NM109), a claim's member_id (2100D NM109) and
+ * service_from (2200D DTP*472); receiver_status (the 2200B STC); a claim's
+ * or a line's STC; an STC's action (STC03); the STC02 date in 2200B and
+ * 2200D; the STC04 amount in 2200B, 2200C and 2200D. Not written: STC01-4
+ * (code_list) and STC05-09 (paid amount, adjudication date, payment
+ * method, check date and number) at any level, STC02 at a provider's
+ * (2200C), STC04 at a line's (2220D), SVC03 (paid_cents) of a line. A set
+ * of another version (a 277 read into the same model) is written as the
+ * model has it.
  */
 RCM_API int rcm_x12_write_277ca(rcm_buf *out, const rcm_x12_envelope *env, const rcm_ack277 *sets,
                                 uint32_t n, rcm_error *err);
@@ -164,6 +178,25 @@ typedef struct rcm_remit_set {
  * six at most) and SE. A set that does not balance (the rules of
  * include/rcm/remit.h) is refused with RCM_EBALANCE naming the claim or
  * line, unless env->unbalanced_ok. The totals in rcm_remit are not used.
+ *
+ * The sets follow 005010X221A1. Refused with RCM_EINVAL (nothing written):
+ * a payer with no address (1000A N3 addr1 and N4 city are required) or no
+ * technical contact: PER*BL is required and carries the payer's contact,
+ * phone and e-mail, else its web site (PER*BL**UR, the site also in
+ * PER*IC); a payee with no id (1000B N104); a qualifier that is not paired
+ * with its value (BPR06/07, BPR12/13, BPR08/09, BPR14/15, N103/04,
+ * NM108/09); a code the guide does not list for its position (BPR01, 03,
+ * 04, 05, 06, 08, 12, 14; N103; CLP02, CLP06; CAS01; NM102 and NM108 by
+ * entity; SVC01-1, SVC06-1; PLB reasons); REF, AMT and QTY qualifiers
+ * their loop (1000A, 1000B, 2100, 2110) has no position for, or more of
+ * them than the position holds (REF*6R of a line: control and refs
+ * together once); NM1*IL, *82, *TT, *PR without NM109, NM1*TT and *PR with
+ * a person's first, middle name or suffix; values of the wrong length
+ * (BPR07, BPR10, BPR11, BPR13, TRN03 10 characters, CUR02, N104, N4,
+ * NM109); LX01 over 6 digits. Not written: the payee's contact, phone, e-mail and web site
+ * (1000B has no PER). A claim with no header_number before any LX goes
+ * under LX*1 (loop 2000 begins with its LX). TS3 and TS2 are not written
+ * (the model has no provider summary).
  */
 RCM_API int rcm_x12_write_835(rcm_buf *out, const rcm_x12_envelope *env, const rcm_remit_set *sets,
                               uint32_t n, rcm_error *err);

@@ -423,6 +423,8 @@ static int clause(conf_ctx *c, ps_payer *p, char *line)
             return RCM_EFORMAT;
         if (!p->addr1[0] || !p->city[0] || strlen(p->state) != 2 || !p->zip[0])
             return conf_fail(c, "'address': a line, a city, a 2-letter state and a ZIP are required");
+        if (strlen(p->city) < 2 || strlen(p->zip) < 3) /* the 835's N401 and N403 */
+            return conf_fail(c, "'address': the city needs 2 characters at least, the ZIP 3");
         return 0;
     }
     int n = split_words(line, w, 70);
@@ -953,6 +955,7 @@ typedef struct ps_claim {
     uint32_t set, order, prov;
     char id[39], kind, freq, seq;
     char payer_id[81], payer_name[61], member[81];
+    char member_ack[81];            /* the member id the 277CA and 835 name (member_id_of) */
     char sub_last[61], sub_first[36], sub_mid[26];
     char pat_last[61], pat_first[36], pat_mid[26];
     int has_patient;
@@ -1214,6 +1217,32 @@ static void prior_liability(ps_claim *k, const rcm_claim *c)
     }
 }
 
+/*
+ * The id that names the member in the 277CA (2100D NM109, required) and the
+ * 835 (NM1*QC / NM1*IL): the subscriber's member id, else the first other
+ * identifier the claim carries for the patient or the subscriber (the
+ * patient's id, the subscriber's secondary ids), else the claim's own id, so
+ * that no acknowledgment is refused for want of one. The guides want 2
+ * characters at least.
+ */
+static void member_id_of(char *out, size_t outsz, const rcm_claim *c)
+{
+    const char *ids[4 + RCM_PARTY_MAX_IDS];
+    size_t n = 0;
+    ids[n++] = c->subscriber.id;
+    ids[n++] = c->patient.present ? c->patient.id : "";
+    ids[n++] = c->subscriber.secondary_id;
+    for (uint32_t i = 0; i < c->subscriber.n_other_ids && i < RCM_PARTY_MAX_IDS; i++)
+        ids[n++] = c->subscriber.other_ids[i].value;
+    ids[n++] = c->id;
+    for (size_t i = 0; i < n; i++)
+        if (strlen(ids[i]) >= 2) {
+            cstr_copy(out, outsz, ids[i]);
+            return;
+        }
+    cstr_copy(out, outsz, c->subscriber.id[0] ? c->subscriber.id : c->id);
+}
+
 static int on_claim(void *ctx, const rcm_claim *c)
 {
     run *r = ctx;
@@ -1238,6 +1267,7 @@ static int on_claim(void *ctx, const rcm_claim *c)
     cstr_copy(k->payer_id, sizeof(k->payer_id), c->payer.id);
     cstr_copy(k->payer_name, sizeof(k->payer_name), c->payer.last);
     cstr_copy(k->member, sizeof(k->member), c->subscriber.id);
+    member_id_of(k->member_ack, sizeof(k->member_ack), c);
     cstr_copy(k->sub_last, sizeof(k->sub_last), c->subscriber.last);
     cstr_copy(k->sub_first, sizeof(k->sub_first), c->subscriber.first);
     cstr_copy(k->sub_mid, sizeof(k->sub_mid), c->subscriber.middle);
@@ -1483,7 +1513,7 @@ static int build_277(run *r, const uint32_t *idx, uint32_t from, uint32_t to, rc
             snprintf(c->bill_type, sizeof(c->bill_type), "%s%c", k->pos, k->freq);
         cstr_copy(c->patient_last, sizeof(c->patient_last), k->has_patient ? k->pat_last : k->sub_last);
         cstr_copy(c->patient_first, sizeof(c->patient_first), k->has_patient ? k->pat_first : k->sub_first);
-        cstr_copy(c->member_id, sizeof(c->member_id), k->member);
+        cstr_copy(c->member_id, sizeof(c->member_id), k->member_ack);
         c->service_from = k->from;
         c->service_to = k->to != k->from ? k->to : RCM_DATE_NONE;
         c->provider = (int)(a->n_providers - 1);
@@ -1675,9 +1705,9 @@ static int adjudicate(adj_ctx *a, const ps_claim *k, rcm_remit_claim *c, long *d
     c->received = r->today;
     if (k->has_patient) {
         name_of(&c->patient, "QC", k->pat_last, k->pat_first, k->pat_mid, NULL);
-        name_of(&c->insured, "IL", k->sub_last, k->sub_first, k->sub_mid, k->member);
+        name_of(&c->insured, "IL", k->sub_last, k->sub_first, k->sub_mid, k->member_ack);
     } else {
-        name_of(&c->patient, "QC", k->sub_last, k->sub_first, k->sub_mid, k->member);
+        name_of(&c->patient, "QC", k->sub_last, k->sub_first, k->sub_mid, k->member_ack);
     }
     c->lines = arena_zalloc(&r->mem, (k->n_lines ? k->n_lines : 1) * sizeof(*c->lines));
     if (!c->lines)
@@ -1977,8 +2007,9 @@ static void remit_header(run *r, const ps_payer *p, const char *payer_id, const 
     rcm_remit_party *e = &m->payee;
     e->present = 1;
     cstr_copy(e->name, sizeof(e->name), pv->name);
-    memcpy(e->id_qual, "XX", 3);
-    cstr_copy(e->id, sizeof(e->id), pv->npi);
+    /* N104 is required: the NPI, else the tax id (FI) */
+    memcpy(e->id_qual, pv->npi[0] || !pv->tax_id[0] ? "XX" : "FI", 3);
+    cstr_copy(e->id, sizeof(e->id), pv->npi[0] ? pv->npi : pv->tax_id);
     cstr_copy(e->addr1, sizeof(e->addr1), pv->addr1);
     cstr_copy(e->addr2, sizeof(e->addr2), pv->addr2);
     cstr_copy(e->city, sizeof(e->city), pv->city);

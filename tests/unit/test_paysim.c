@@ -17,6 +17,7 @@
 #include "rcm/paysim.h"
 #include "rcm/x12read.h"
 #include "rcm/x12write.h"
+#include "x12_roundtrip.h"
 
 #define TODAY "2026-11-02"
 
@@ -386,7 +387,16 @@ static void read_answer(answers *a, const char *path)
     rcm_x12_reader_free(rd);
 }
 
-/* Runs the simulator on path and reads every answer back: no problems, the 835 balanced. */
+/* The answer at path passes rcm's implementation guides (999, 277CA, 835). */
+static void assert_guide_valid(const char *path)
+{
+    size_t len;
+    char *text = x12rt_slurp(path, &len);
+    x12rt_assert_valid(text, len, path);
+    free(text);
+}
+
+/* Runs the simulator on path and reads every answer back: no problems, the 835 balanced, the guides pass. */
 static void run(env *e, const char *path, const char *today, rcm_paysim_report *rep, answers *a)
 {
     rcm_paysim *ps = NULL;
@@ -407,6 +417,11 @@ static void run(env *e, const char *path, const char *today, rcm_paysim_report *
         read_answer(a, rep->era_path);
     cr_assert_eq(a->problems, 0, "%s", a->first_problem);
     cr_assert(a->balanced);
+    assert_guide_valid(rep->ack999_path);
+    if (rep->ack277_path[0])
+        assert_guide_valid(rep->ack277_path);
+    if (rep->era_path[0])
+        assert_guide_valid(rep->era_path);
 }
 
 static const rclaim *claim_of(const answers *a, const char *id, const char *status)
@@ -670,6 +685,48 @@ Test(paysim, claim_acknowledgment_rejections_stay_out_of_the_835)
     }
     cr_assert_eq(a.n_claims, 1);
     cr_assert_str_eq(a.c[0].id, "R1");
+    free(p);
+    env_close(&e);
+}
+
+/*
+ * A claim whose subscriber has no member id (2010BA NM109 cut out of the
+ * 837): the 277CA and the 835 still name the patient with an id (2100D
+ * NM109 and the 835's NM1*IL are required): the claim's own id, the only
+ * other identifier it carries. A claim with its member id keeps it.
+ */
+Test(paysim, a_claim_without_member_id_is_still_acknowledged_validly)
+{
+    env e;
+    env_open(&e, NULL);
+    tclaim claims[] = {
+        { .id = "NOID1", .payer = "P1", .member = "M9", .lines = { { "99213", NULL, 15000, 0, NULL, NULL, NULL } } },
+        { .id = "WITHID", .payer = "P1", .member = "M1", .lines = { { "99213", NULL, 15000, 0, NULL, NULL, NULL } } },
+    };
+    char *p = write_837(&e, "noid.837", claims, 2, 1, NULL, NULL);
+    size_t len;
+    char *text = x12rt_slurp(p, &len);
+    const char *cut = "*MI*M9~";
+    char *at = strstr(text, cut);
+    cr_assert_not_null(at);
+    memmove(at, at + 6, strlen(at + 6) + 1); /* NM1*IL*1*HARTMAN*LAURA~ */
+    FILE *f = fopen(p, "wb");
+    cr_assert_not_null(f);
+    fputs(text, f);
+    fclose(f);
+    free(text);
+    rcm_paysim_report rep;
+    answers a;
+    run(&e, p, NULL, &rep, &a); /* every answer passes the guides */
+    cr_assert_eq(rep.sets_rejected, 0);
+    cr_assert_eq(rep.claims, 2);
+    text = x12rt_slurp(rep.ack277_path, &len);
+    cr_assert(strstr(text, "NM1*QC*1*HARTMAN*LAURA****MI*NOID1~TRN*2*NOID1~"), "%s", text);
+    cr_assert(strstr(text, "NM1*QC*1*HARTMAN*LAURA****MI*M1~TRN*2*WITHID~"), "%s", text);
+    free(text);
+    text = x12rt_slurp(rep.era_path, &len);
+    cr_assert(strstr(text, "NM1*QC*1*HARTMAN*LAURA****MI*NOID1~"), "%s", text);
+    free(text);
     free(p);
     env_close(&e);
 }
@@ -942,6 +999,7 @@ Test(paysim, configuration_errors_name_the_line)
         { "payer P1\n  allowed 99213 1\n  allowed 99213 2\n", "'allowed' is given twice for 99213", 0 },
         { "# nothing\n", "no payer", 0 },
         { "payer P1\n  address PO BOX 1 | NASHVILLE\n", "'address': expected", 2 },
+        { "payer P1\n  address PO BOX 1 | X | TN | 37202\n", "the city needs 2 characters at least", 2 },
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         env e;

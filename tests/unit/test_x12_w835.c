@@ -143,18 +143,37 @@ static char *got_json(const got *g)
     return x12rt_dumps(all);
 }
 
+/* The 4010 correction group CR, gone in 5010, as OA (the set's totals follow). */
+static void cas_5010(rcm_remit *m, rcm_cas *c)
+{
+    if (strcmp(c->group, "CR"))
+        return;
+    memcpy(c->group, "OA", 3);
+    m->total_cas_cents[RCM_CAS_OTHER] -= c->amount_cents;
+    m->total_cas_cents[RCM_CAS_OA] += c->amount_cents;
+}
+
 /* Fills the required values some samples lack, so the writer takes them (it refuses invalid sets). */
 static void repair(got *g)
 {
     for (uint32_t s = 0; s < g->n_sets; s++) {
-        if (g->remits[s].payment_date == RCM_DATE_NONE)
-            g->remits[s].payment_date = rcm_date_from_ymd(2020, 1, 1);
+        rcm_remit *m = &g->remits[s];
+        if (m->payment_date == RCM_DATE_NONE)
+            m->payment_date = rcm_date_from_ymd(2020, 1, 1);
+        if (!m->payer.contact[0] && !m->payer.phone[0] && !m->payer.email[0] && !m->payer.url[0])
+            memcpy(m->payer.contact, "EDI SUPPORT", 12);
+        if (!m->payer.addr1[0])
+            memcpy(m->payer.addr1, "PO BOX 1", 9);
+        if (!m->payer.city[0])
+            memcpy(m->payer.city, "NASHVILLE", 10);
         for (uint32_t i = 0; i < g->n_claims[s]; i++) {
             rcm_remit_claim *c = &g->claims[s][i];
             if (!c->filing[0])
                 memcpy(c->filing, "ZZ", 3);
             if (!c->payer_icn[0])
                 memcpy(c->payer_icn, "0", 2);
+            for (uint32_t j = 0; j < c->n_cas; j++)
+                cas_5010(m, &c->cas[j]);
             if (!c->patient.present) {
                 c->patient.present = 1;
                 memcpy(c->patient.entity, "QC", 3);
@@ -162,11 +181,37 @@ static void repair(got *g)
                 memcpy(c->patient.last, "X", 2);
             }
             for (uint32_t j = 0; j < c->n_lines; j++) {
+                rcm_remit_line *l = &c->lines[j];
+                for (uint32_t k = 0; k < l->n_cas; k++)
+                    cas_5010(m, &l->cas[k]);
+                if (!strcmp(l->qual, "ZZ") || !strcmp(l->qual, "XX")) /* not product or service id qualifiers */
+                    memcpy(l->qual, "HC", 3);
                 if (!c->lines[j].qual[0])
                     memcpy(c->lines[j].qual, "HC", 3);
+                if (l->orig_qual[0] && !l->orig_code[0]) /* an SVC06 cut by a wrong separator */
+                    memset(l->orig_qual, 0, sizeof(l->orig_qual));
                 if (!c->lines[j].code[0])
                     memcpy(c->lines[j].code, "0", 2);
             }
+        }
+    }
+}
+
+/* What the writer does not write (1000B has no PER) or writes for the guide (LX*1 before a claim with none). */
+static void not_written(got *g)
+{
+    for (uint32_t s = 0; s < g->n_sets; s++) {
+        rcm_remit_party *e = &g->remits[s].payee;
+        e->contact[0] = e->phone[0] = e->email[0] = e->url[0] = '\0';
+        long header = 0;
+        for (uint32_t i = 0; i < g->n_claims[s]; i++) {
+            rcm_remit_claim *c = &g->claims[s][i];
+            if (c->header_number > 0)
+                header = c->header_number;
+            else if (!header)
+                c->header_number = header = 1;
+            else
+                c->header_number = header;
         }
     }
 }
@@ -225,13 +270,18 @@ Test(x12_w835, samples_round_trip_to_the_same_model)
         memset(&err, 0, sizeof(err));
         int rc = write_sets(&a, &env, &out, &err);
         if (rc == RCM_EINVAL) {
-            /* a sample the reader finds wanting (a required value missing): the writer refuses it too */
-            cr_assert_gt(a.pr.errors, 0, "%s: refused (%s) but the reader found nothing", files[f], err.msg);
+            /* a sample the reader or the guide finds wanting (a required value missing): the writer refuses it too */
+            cr_assert(a.pr.errors > 0 || x12rt_guide_problems(text, len, files[f], NULL, 0) > 0,
+                      "%s: refused (%s) but the reader and the guide found nothing", files[f], err.msg);
+            cr_assert_eq(out.len, 0, "%s: refused but written", files[f]);
             refused++;
             repair(&a);
             rc = write_sets(&a, &env, &out, &err);
         }
         cr_assert_eq(rc, 0, "%s: %s", files[f], err.msg);
+        if (strcmp(files[f], "tests/data/x12/rcm/unbalanced.835")) /* the balancing problems are the point */
+            x12rt_assert_valid(out.ptr, out.len, files[f]);
+        not_written(&a);
         got_read(&b, out.ptr, out.len, "written.835");
         char *ja = got_json(&a), *jb = got_json(&b);
         cr_assert_str_eq(jb, ja, "%s: the written 835 reads back differently", files[f]);
@@ -247,7 +297,8 @@ Test(x12_w835, samples_round_trip_to_the_same_model)
         free(text);
     }
     cr_assert_gt(total_claims, 40);
-    cr_assert_eq(refused, 5, "%ld samples refused", refused); /* 4 without BPR16, 1 without CLP06 */
+    /* 4 without BPR16, 3 without the payer's PER*BL, 1 with SVC01-1 XX */
+    cr_assert_eq(refused, 8, "%ld samples refused", refused);
 }
 
 /* ---- a model built by hand ---- */
@@ -439,6 +490,7 @@ Test(x12_w835, hand_built_set_writes_the_guide_segments)
         "GE*1*42~\n"
         "IEA*1*000000042~\n";
     cr_assert_str_eq(out.ptr, expect);
+    x12rt_assert_valid(out.ptr, out.len, "hand_built.835");
     got g;
     got_read(&g, out.ptr, out.len, "written.835");
     cr_assert_eq(g.pr.problems, 0, "%s", g.pr.first);
@@ -493,6 +545,7 @@ Test(x12_w835, reversal_with_negative_amounts_balances)
     cr_assert(strstr(out.ptr, "SVC*HC:99213:25*-150*-75~"));
     cr_assert(strstr(out.ptr, "CAS*CO*45*-57.5~CAS*PR*2*-17.5~"));
     cr_assert(strstr(out.ptr, "AMT*B6*-92.5~"));
+    x12rt_assert_valid(out.ptr, out.len, "reversal.835");
     got g;
     got_read(&g, out.ptr, out.len, "written.835");
     cr_assert_eq(g.pr.problems, 0, "%s", g.pr.first);
@@ -552,7 +605,7 @@ Test(x12_w835, bad_values_are_refused_with_nothing_written)
     memcpy(f.c[1].patient.last, "O*HARA", 7); /* the element separator */
     memset(&err, 0, sizeof(err));
     cr_assert_eq(write_fixture(&f, &env, &out, &err), RCM_EINVAL);
-    cr_assert(strstr(err.msg, "claim 'C000000002': last: 'O*HARA' holds '*', a delimiter"), "%s", err.msg);
+    cr_assert(strstr(err.msg, "claim 'C000000002': patient.last: 'O*HARA' holds '*', a delimiter"), "%s", err.msg);
     cr_assert_str_eq(out.ptr, "KEEP");
 
     fixture_init(&f);
@@ -599,10 +652,235 @@ Test(x12_w835, other_delimiters_and_lx_groups)
     cr_assert(strstr(out.ptr, "LX|2'CLP|C000000002|"));
     cr_assert(strstr(out.ptr, "SVC|HC>99213>25|150|75'"));
     cr_assert(strstr(out.ptr, "PLB|1234567893|20261231|WO>1026100000007|10'"));
+    x12rt_assert_valid(out.ptr, out.len, "delimiters.835");
     got g;
     got_read(&g, out.ptr, out.len, "written.835");
     cr_assert_eq(g.pr.problems, 0, "%s", g.pr.first);
     cr_assert_eq(g.claims[0][1].header_number, 2);
     got_release(&g);
+    rcm_buf_release(&out);
+}
+
+/*
+ * What the 835 guide forbids or requires, table-driven: each case changes the
+ * fixture; a refused case names the set and the field and writes nothing, a
+ * written one (msg NULL) passes the guide and holds (or lacks) a segment.
+ */
+Test(x12_w835, what_the_guide_forbids_is_refused_or_not_written)
+{
+    static const struct {
+        int what;
+        const char *msg;            /* NULL: written, and valid */
+        const char *has, *lacks;    /* for a written case: text the output holds / must not hold */
+    } cases[] = {
+        { 0, NULL, "PER*BL*PROVIDER SERVICES*TE*8005550100~", "PER*IC" },
+        /* 1000A: PER*BL required; a web site alone is a valid technical contact */
+        { 1, "835 'CHK00000001': payer.contact: missing (PER*BL payer technical contact, required in 1000A", NULL,
+          NULL },
+        { 2, NULL, "PER*BL**UR*www.payer.example~PER*IC**UR*www.payer.example~", NULL },
+        { 3, NULL, "PER*BL**EM*edi@payer.example~", "PER*IC" },
+        /* 1000A: N3 and N4 required */
+        { 4, "835 'CHK00000001': payer.addr1: missing (N301 address line, required in 1000A)", NULL, NULL },
+        { 5, "835 'CHK00000001': payer.city: missing (N401 city, required in 1000A)", NULL, NULL },
+        { 6, "payer.id_qual: 'PI' is not a code of N103 (XV)", NULL, NULL },
+        /* 1000B: no PER; N1 needs the payee's id; an address in parts */
+        { 7, NULL, "N1*PE*RIVERSIDE FAMILY MEDICINE*XX*1234567893~REF*TJ*621234567~LX*1~", "PER*IC" },
+        { 8, "835 'CHK00000001': payee.id: missing (N104 payee identification code, required in 1000B)", NULL, NULL },
+        { 9, "payee.city: missing (N401 city)", NULL, NULL },
+        { 10, NULL, "N3*12 MAIN ST~N4*SPRINGFIELD*IL*62701~REF*TJ", NULL },
+        { 11, "payee.refs.qual: 'EV' is not allowed in 835 loop 1000B REF (allowed: 0B,D3,PQ,TJ)", NULL, NULL },
+        { 12, "payer.refs.value: missing (REF02 reference identification)", NULL, NULL },
+        /* header */
+        { 13, "trace_payer: '162000001' is not 10 characters (TRN03", NULL, NULL },
+        { 14, "method: 'CASH' is not a code of BPR04", NULL, NULL },
+        { 15, "sender_dfi: missing (BPR06/BPR07 goes with sender_dfi_qual)", NULL, NULL },
+        /* 2100 */
+        { 16, "claim 'C000000001': status: '5' is not a code of CLP02", NULL, NULL },
+        { 17, "claim 'C000000001': filing: 'CI' is not a code of CLP06", NULL, NULL },
+        { 18, "claim 'C000000001': cas.group: 'CR' is not a code of CAS01 (CO,OA,PI,PR)", NULL, NULL },
+        { 19, "claim 'C000000001': insured.id: missing (NM109 identification code, required in 2100 NM1*IL)", NULL,
+          NULL },
+        { 20, NULL, "NM1*IL*1*HARTMAN*JOHN****MI*1EG4TE5MK73~", NULL },
+        { 21, "claim 'C000000001': patient.type: '2' is not allowed in 2100 NM1*QC (NM102: 1)", NULL, NULL },
+        { 22, "claim 'C000000001': crossover.first: not used in 2100 NM1*TT", NULL, NULL },
+        { 23, NULL, "NM1*TT*2*BLUE PLAN*****PI*12345~", NULL },
+        { 24, "claim 'C000000001': patient.id: '1' is not 2 to 80 characters (NM109)", NULL, NULL },
+        { 25, "claim 'C000000001': refs.qual: '6R' is not allowed in 835 loop 2100 REF", NULL, NULL },
+        { 26, NULL, "REF*EA*MR123~REF*G1*AUTH1~DTM*050", NULL },
+        { 27, "claim 'C000000001': refs.qual: '1L': loop 2100 allows 5 REF with it", NULL, NULL },
+        { 28, "claim 'C000000001': amts.qual: 'B6' is not allowed in 835 loop 2100 AMT", NULL, NULL },
+        { 29, "claim 'C000000001': qtys.qual: 'ZZ' is not allowed in 835 loop 2100 QTY", NULL, NULL },
+        /* 2110 */
+        { 30, "claim 'C000000001': refs.qual: '6R': loop 2110 allows 1 REF with it", NULL, NULL },
+        { 31, NULL, "REF*6R*C000000001-1~REF*LU*22~REF*HPI*1234567893~AMT*B6*92.5~AMT*KH*1~QTY*ZK*2~", NULL },
+        { 32, "claim 'C000000001': amts.qual: 'AU' is not allowed in 835 loop 2110 AMT", NULL, NULL },
+        { 33, "claim 'C000000001': qual: 'ZZ' is not a code of SVC01-1", NULL, NULL },
+        { 34, "claim 'C000000001': orig_qual: 'N6' is not a code of SVC06-1", NULL, NULL },
+        { 35, NULL, "SVC*HC:99213:25*150*75***HC:99214~", NULL },
+        { 36, "claim 'C000000001': orig_code: missing (SVC06-2", NULL, NULL },
+        /* summary */
+        { 37, "835 'CHK00000001': plb.reason: 'XX' is not a code of PLB03-1", NULL, NULL },
+        /* loop 2000 begins with its LX */
+        { 38, NULL, "DTM*405*20261102~N1*PR", NULL },
+        { 39, "835 'CHK00000001': currency: 'US' is not 3 characters (CUR02)", NULL, NULL },
+        { 40, NULL, "TRN*1*CHK00000001*1620000001~CUR*PR*USD~", NULL },
+        { 41, "payer.city: 'X' is not 2 to 30 characters (N401)", NULL, NULL },
+        { 42, "payer_originator: '12345' is not 10 characters (BPR10)", NULL, NULL },
+    };
+    rcm_x12_envelope env;
+    x12rt_envelope(&env, 42);
+    rcm_buf out;
+    rcm_buf_init(&out, RCM_MAX_DOCUMENT);
+    rcm_ref refs[6];
+    rcm_amt amts[2];
+    rcm_qty qtys[1];
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        fixture f;
+        fixture_init(&f);
+        rcm_remit *m = &f.m;
+        rcm_remit_claim *c = &f.c[0];
+        rcm_remit_line *l = &f.l[0];
+        memset(refs, 0, sizeof(refs));
+        memset(amts, 0, sizeof(amts));
+        memset(qtys, 0, sizeof(qtys));
+        switch (cases[i].what) {
+        case 1: m->payer.contact[0] = m->payer.phone[0] = '\0'; break;
+        case 2:
+            m->payer.contact[0] = m->payer.phone[0] = '\0';
+            memcpy(m->payer.url, "www.payer.example", 18);
+            break;
+        case 3:
+            m->payer.contact[0] = m->payer.phone[0] = '\0';
+            memcpy(m->payer.email, "edi@payer.example", 18);
+            break;
+        case 4: m->payer.addr1[0] = '\0'; break;
+        case 5: m->payer.city[0] = '\0'; break;
+        case 6:
+            memcpy(m->payer.id_qual, "PI", 3);
+            memcpy(m->payer.id, "12345", 6);
+            break;
+        case 7:
+            memcpy(m->payee.contact, "BILLING", 8);
+            memcpy(m->payee.phone, "5555550100", 11);
+            memcpy(m->payee.email, "billing@clinic.example", 23);
+            memcpy(m->payee.url, "www.clinic.example", 19);
+            break;
+        case 8: m->payee.id[0] = m->payee.id_qual[0] = '\0'; break;
+        case 9: memcpy(m->payee.zip, "62701", 6); break;
+        case 10:
+            memcpy(m->payee.addr1, "12 MAIN ST", 11);
+            memcpy(m->payee.city, "SPRINGFIELD", 12);
+            memcpy(m->payee.state, "IL", 3);
+            memcpy(m->payee.zip, "62701", 6);
+            break;
+        case 11: memcpy(m->payee.refs[0].qual, "EV", 3); break;
+        case 12:
+            memcpy(m->payer.refs[0].qual, "2U", 3);
+            memcpy(m->payer.refs[1].qual, "EO", 3);
+            memcpy(m->payer.refs[1].value, "X1", 3);
+            m->payer.n_refs = 2;
+            break;
+        case 13: memcpy(m->trace_payer, "162000001", 10); break;
+        case 14: memcpy(m->method, "CASH", 5); break;
+        case 15: memcpy(m->sender_dfi_qual, "01", 3); break;
+        case 16: memcpy(c->status, "5", 2); break;
+        case 17: memcpy(c->filing, "CI", 3); break;
+        case 18: memcpy(f.cas[0].group, "CR", 3); break;
+        case 20: memcpy(c->insured.id_qual, "MI", 3); memcpy(c->insured.id, "1EG4TE5MK73", 12); /* fall through */
+        case 19:
+            c->insured.present = 1;
+            memcpy(c->insured.last, "HARTMAN", 8);
+            memcpy(c->insured.first, "JOHN", 5);
+            break;
+        case 21: c->patient.type = '2'; break;
+        case 23: /* fall through */
+        case 22:
+            c->crossover.present = 1;
+            memcpy(c->crossover.last, "BLUE PLAN", 10);
+            if (cases[i].what == 22)
+                memcpy(c->crossover.first, "X", 2);
+            memcpy(c->crossover.id_qual, "PI", 3);
+            memcpy(c->crossover.id, "12345", 6);
+            break;
+        case 24: memcpy(c->patient.id, "1", 2); break;
+        case 25: /* a line's REF at the claim */
+            memcpy(refs[0].qual, "6R", 3);
+            memcpy(refs[0].value, "X", 2);
+            memcpy(refs[1].qual, "EA", 3);
+            c->refs = refs;
+            c->n_refs = 2;
+            break;
+        case 26:
+            memcpy(refs[0].qual, "EA", 3);
+            memcpy(refs[0].value, "MR123", 6);
+            memcpy(refs[1].qual, "G1", 3);
+            memcpy(refs[1].value, "AUTH1", 6);
+            c->refs = refs;
+            c->n_refs = 2;
+            break;
+        case 27:
+            for (int k = 0; k < 6; k++) {
+                memcpy(refs[k].qual, "1L", 3);
+                memcpy(refs[k].value, "G", 2);
+            }
+            c->refs = refs;
+            c->n_refs = 6;
+            break;
+        case 28: memcpy(amts[0].qual, "B6", 3); c->amts = amts; c->n_amts = 1; break;
+        case 29: memcpy(qtys[0].qual, "ZZ", 3); c->qtys = qtys; c->n_qtys = 1; break;
+        case 30:
+            memcpy(refs[0].qual, "6R", 3);
+            memcpy(refs[0].value, "AGAIN", 6);
+            l->refs = refs;
+            l->n_refs = 1;
+            break;
+        case 31:
+            memcpy(refs[0].qual, "LU", 3);
+            memcpy(refs[0].value, "22", 3);
+            memcpy(refs[1].qual, "HPI", 4);
+            memcpy(refs[1].value, "1234567893", 11);
+            l->refs = refs;
+            l->n_refs = 2;
+            memcpy(amts[0].qual, "KH", 3);
+            amts[0].cents = 100;
+            l->amts = amts;
+            l->n_amts = 1;
+            memcpy(qtys[0].qual, "ZK", 3);
+            qtys[0].milli = 2000;
+            l->qtys = qtys;
+            l->n_qtys = 1;
+            break;
+        case 32: memcpy(amts[0].qual, "AU", 3); l->amts = amts; l->n_amts = 1; break;
+        case 33: memcpy(l->qual, "ZZ", 3); break;
+        case 34: memcpy(l->orig_qual, "N6", 3); memcpy(l->orig_code, "99214", 6); break;
+        case 35: memcpy(l->orig_qual, "HC", 3); memcpy(l->orig_code, "99214", 6); break;
+        case 36: memcpy(l->orig_qual, "HC", 3); break;
+        case 37: memcpy(f.plb[0].reason, "XX", 3); break;
+        case 38: f.c[0].header_number = f.c[1].header_number = 0; break;
+        case 39: memcpy(m->currency, "US", 3); break;
+        case 40: memcpy(m->currency, "USD", 4); break;
+        case 41: memcpy(m->payer.city, "X", 2); break;
+        case 42: memcpy(m->payer_originator, "12345", 6); break;
+        default: break;
+        }
+        rcm_error err;
+        memset(&err, 0, sizeof(err));
+        rcm_buf_reset(&out);
+        int rc = write_fixture(&f, &env, &out, &err);
+        if (!cases[i].msg) {
+            cr_assert_eq(rc, 0, "case %d: %s", cases[i].what, err.msg);
+            x12rt_assert_valid(out.ptr, out.len, "guide.835");
+            if (cases[i].has)
+                cr_assert(strstr(out.ptr, cases[i].has), "case %d: no '%s' in %s", cases[i].what, cases[i].has,
+                          out.ptr);
+            if (cases[i].lacks)
+                cr_assert_null(strstr(out.ptr, cases[i].lacks), "case %d: '%s' written", cases[i].what,
+                               cases[i].lacks);
+            continue;
+        }
+        cr_assert_eq(rc, RCM_EINVAL, "case %d written: %s", cases[i].what, out.ptr);
+        cr_assert(strstr(err.msg, cases[i].msg), "case %d: %s", cases[i].what, err.msg);
+        cr_assert_eq(out.len, 0, "case %d: something written", cases[i].what);
+    }
     rcm_buf_release(&out);
 }
