@@ -10,8 +10,12 @@
  */
 #include <stdarg.h>
 #include "guide_internal.h"
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #define DUP_RING 32
+#define RULES_CACHE 64
 #if defined(__GNUC__)
 #define RCM_NOINLINE __attribute__((noinline))
 #define RCM_INLINE inline __attribute__((always_inline))
@@ -68,6 +72,8 @@ struct guide_run {
     int emitting;
     seen ring[DUP_RING];
     uint32_t nring;
+    /* presence patterns of positions whose syntax notes passed (a direct-mapped cache) */
+    struct rules_ok { const gpos *pos; uint64_t pm; } rules_ok[RULES_CACHE];
     /* last guide found */
     char last_st01[4], last_version[36];
     const rcm_guide *last_gd;
@@ -288,10 +294,19 @@ static int valid_ymd(unsigned y, unsigned m, unsigned d)
     return !(m == 2 && d == 29 && !leap(y));
 }
 
+/* 1 when the 8 bytes at p are digits (eight at a time: a byte below '0' borrows, above '9' carries) */
+static int digits8(const char *p)
+{
+    const uint64_t ones = UINT64_C(0x0101010101010101), highs = UINT64_C(0x8080808080808080);
+    uint64_t w;
+    memcpy(&w, p, 8);
+    return !(((w - ones * '0') | (w + ones * (0x80 - ('9' + 1))) | w) & highs);
+}
+
 /* CCYYMMDD */
 static int is_d8(const char *p, size_t n)
 {
-    return n == 8 && all_digits(p, 8) && valid_ymd(num2(p) * 100 + num2(p + 2), num2(p + 4), num2(p + 6));
+    return n == 8 && digits8(p) && valid_ymd(num2(p) * 100 + num2(p + 2), num2(p + 4), num2(p + 6));
 }
 
 /* YYMMDD (the century does not matter but for February 29: 2000-2099 assumed) */
@@ -477,6 +492,81 @@ static RCM_INLINE int check_simple(guide_run *run, const eloc *at, const gel *e,
     return 0;
 }
 
+/*
+ * A value of X12 characters only, without separators (an element or a
+ * component the guide uses): check_simple(..., 1), with the common cases
+ * decided by e->op.
+ */
+static RCM_INLINE int check_clean(guide_run *run, const eloc *at, const gel *e, rcm_str v)
+{
+    switch (e->op) {
+    case GOP_NONE:
+        return 0;
+    case GOP_LEN:
+        return LIKELY(v.n >= e->min && v.n <= e->max) ? 0 : simple_bad(run, at, e, v, BAD_LENGTH, v.n);
+    case GOP_CODE:
+        return LIKELY(guide_code_in(e->codes, v)) ? 0 : simple_bad(run, at, e, v, BAD_CODE, 0);
+    default:
+        return check_simple(run, at, e, v, 1);
+    }
+}
+
+/*
+ * 1 when a clean value passes check_clean without a problem; 0 when it
+ * may not (the caller then checks it the long way, which reports).
+ */
+static RCM_INLINE int clean_ok(const gel *e, rcm_str v)
+{
+    switch (e->op) {
+    case GOP_NONE:
+        return 1;
+    case GOP_LEN:
+        return v.n >= e->min && v.n <= e->max;
+    case GOP_CODE:
+        return guide_code_in(e->codes, v);
+    default:
+        if (e->type == GT_N && !e->codes && e->usage != GU_N && !e->comp) { /* unsigned digits: N0, N2 */
+            for (size_t i = 0; i < v.n; i++)
+                if ((unsigned)(v.p[i] - '0') > 9)
+                    return 0;
+            return v.n && v.n >= e->min && v.n <= e->max;
+        }
+        return 0;
+    }
+}
+
+/*
+ * 1 when a composite of X12 characters only, not repeated, has no problem:
+ * each component present is used and passes clean_ok, no required one is
+ * missing, there are not too many. 0: it may have one (check_occurrence
+ * finds and reports it).
+ */
+static RCM_NOINLINE int composite_ok(const gel *e, rcm_str v, char sep)
+{
+    const char *p = v.p, *end = v.p + v.n;
+    unsigned j = 0;
+    if (!sep)
+        return 0;
+    for (;;) {
+        const char *q = p;
+        while (q < end && *q != sep)
+            q++;
+        if (++j > e->ncomp)
+            return 0;
+        const gel *ce = &e->c[j];
+        rcm_str c = { p, (size_t)(q - p) };
+        if (!c.n ? ce->usage == GU_R : !clean_ok(ce, c))
+            return 0;
+        if (q == end)
+            break;
+        p = q + 1;
+    }
+    for (j++; j <= e->creq; j++)
+        if (e->c[j].usage == GU_R)
+            return 0;
+    return 1;
+}
+
 /* One occurrence (a repetition) of an element: a composite's components, or the simple value. */
 static int check_occurrence(guide_run *run, eloc *at, const gel *e, rcm_str v, const rcm_x12_delims *d,
                             int chars_ok)
@@ -516,7 +606,7 @@ static int check_occurrence(guide_run *run, eloc *at, const gel *e, rcm_str v, c
             elem_name(name, sizeof(name), at->pos->id, at->el, (int)j);
             rc = el_report(run, at, ce, "I10", c, "component %s (%s) is not used in this guide", name, ce->name);
         } else {
-            rc = check_simple(run, at, ce, c, chars_ok);
+            rc = chars_ok ? check_clean(run, at, ce, c) : check_simple(run, at, ce, c, 0);
         }
         if (rc < 0 || q == end || !sep)
             break;
@@ -592,10 +682,11 @@ static int present(const rcm_x12_seg *seg, unsigned i)
 static unsigned first_pos(uint64_t bits) { return bits ? (unsigned)__builtin_ctzll(bits) + 1 : 0; }
 
 /* The dictionary's syntax notes; pm has bit i - 1 set when element i is present. */
-static int check_rules(guide_run *run, const rcm_x12_seg *seg, const gpos *pos, uint64_t pm)
+static int check_rules(guide_run *run, const rcm_x12_seg *seg, const gpos *pos, uint64_t pm, int *violated)
 {
     int rc = 0;
     char name[16];
+    *violated = 0;
     for (uint32_t k = 0; k < pos->nrules && rc == 0; k++) {
         const gd_rule *r = &pos->rules[k];
         uint64_t have = pm & r->all;
@@ -623,7 +714,10 @@ static int check_rules(guide_run *run, const rcm_x12_seg *seg, const gpos *pos, 
                 bad = r->pos[1], why = "or another of its group is required when the first is present";
             break;
         }
-        if (LIKELY(!bad) || (run->flagged & r->all)) /* an element of the note already reported: enough */
+        if (LIKELY(!bad))
+            continue;
+        *violated = 1;
+        if (run->flagged & r->all) /* an element of the note already reported: enough */
             continue;
         char note[28];
         size_t o = 0;
@@ -803,15 +897,89 @@ static int hl_close(guide_run *run)
 
 /* ---- a placed segment's elements ---- */
 
+enum { SEG_CLEAN = 0, SEG_COMPONENTS = 1, SEG_DIRTY = 2 };
+
+/* A classification mask: bits 0-15 bytes outside 0x20-0x7E or equal to the
+ * repetition separator, bits 16-31 bytes equal to the component separator. */
+static RCM_INLINE int scan_result(uint32_t m)
+{
+    if (m & 0xFFFFu)
+        return SEG_DIRTY;
+    return m ? SEG_COMPONENTS : SEG_CLEAN;
+}
+
+#if defined(__SSE2__)
+/* The classification mask of 16 bytes (no separator: NUL, a bad character anyway). */
+static RCM_INLINE uint32_t scan16(__m128i x, __m128i rep, __m128i comp)
+{
+    __m128i bad = _mm_or_si128(_mm_cmplt_epi8(x, _mm_set1_epi8(0x20)), _mm_cmpeq_epi8(x, _mm_set1_epi8(0x7F)));
+    bad = _mm_or_si128(bad, _mm_cmpeq_epi8(x, rep));
+    return (uint32_t)_mm_movemask_epi8(bad) | (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(x, comp)) << 16;
+}
+
+static RCM_INLINE uint64_t load64(const char *p)
+{
+    uint64_t w;
+    memcpy(&w, p, 8);
+    return w;
+}
+
+static RCM_INLINE uint32_t load32(const char *p)
+{
+    uint32_t w;
+    memcpy(&w, p, 4);
+    return w;
+}
+
+/*
+ * What the elements of a segment hold, sixteen bytes at a time: SEG_CLEAN
+ * only X12 characters (0x20-0x7E) and no repetition or component separator
+ * (each element is one simple value whose characters need no check);
+ * SEG_COMPONENTS the same with component separators; SEG_DIRTY anything else.
+ * Reads only the segment's bytes [ptr, ptr + len): a short segment is loaded
+ * in two overlapping halves, and the bytes before element 1 are masked off.
+ */
+static int seg_scan(const rcm_x12_seg *seg, const rcm_x12_delims *d)
+{
+    const char *s = seg->ptr, *p = s + seg->off[1], *end = s + seg->len;
+    size_t n = (size_t)(end - p), len = seg->len, o1 = seg->off[1];
+    __m128i rep = _mm_set1_epi8(d->rep), comp = _mm_set1_epi8(d->comp);
+    uint32_t m = 0, valid;
+    if (LIKELY(n >= 16)) {
+        for (; end - p > 16; p += 16)
+            m |= scan16(_mm_loadu_si128((const __m128i *)(const void *)p), rep, comp);
+        m |= scan16(_mm_loadu_si128((const __m128i *)(const void *)(end - 16)), rep, comp);
+        return scan_result(m);
+    }
+    if (!n)
+        return SEG_CLEAN;
+    if (len >= 16) { /* the last 16 bytes, those of the elements kept */
+        valid = (0xFFFFu << (16 - n)) & 0xFFFFu;
+        m = scan16(_mm_loadu_si128((const __m128i *)(const void *)(end - 16)), rep, comp);
+    } else if (len >= 8) { /* bytes 0-7: offsets 0-7; bytes 8-15: offsets len - 8 .. len - 1 */
+        __m128i x = _mm_set_epi64x((long long)load64(end - 8), (long long)load64(s));
+        size_t hi_from = o1 + 8 > len ? o1 + 8 - len : 0;
+        valid = ((0xFFu << (o1 < 8 ? o1 : 8)) & 0xFFu) | ((0xFFu << hi_from) & 0xFFu) << 8;
+        m = scan16(x, rep, comp);
+    } else if (len >= 4) { /* bytes 0-3: offsets 0-3; bytes 4-7: offsets len - 4 .. len - 1; the rest 'A' */
+        __m128i x = _mm_set_epi32(0x41414141, 0x41414141, (int)load32(end - 4), (int)load32(s));
+        size_t hi_from = o1 + 4 > len ? o1 + 4 - len : 0;
+        valid = ((0xFu << (o1 < 4 ? o1 : 4)) & 0xFu) | ((0xFu << hi_from) & 0xFu) << 4;
+        m = scan16(x, rep, comp);
+    } else {
+        char tmp[16];
+        memset(tmp, 'A', sizeof(tmp));
+        memcpy(tmp, p, n);
+        valid = 0xFFFFu;
+        m = scan16(_mm_loadu_si128((const __m128i *)(const void *)tmp), rep, comp);
+    }
+    return scan_result(m & (valid | valid << 16));
+}
+#else
 #define ONES ((uint64_t)0x0101010101010101u)
 #define HIGHS ((uint64_t)0x8080808080808080u)
 
-/*
- * 1 when the segment's elements hold only X12 characters (0x20-0x7E) and no
- * repetition or component separator: each element is then one simple value
- * whose characters need no check. Eight bytes at a time.
- */
-/* bytes outside 0x20-0x7E or equal to the repetition separator (high bits), and the component separator */
+/* bytes outside 0x20-0x7E or equal to the repetition separator (high bits) */
 static inline uint64_t dirty(uint64_t w, uint64_t rb)
 {
     uint64_t r = w ^ rb;
@@ -824,14 +992,7 @@ static inline uint64_t has_byte(uint64_t w, uint64_t b)
     return (x - ONES) & ~x;
 }
 
-enum { SEG_CLEAN = 0, SEG_COMPONENTS = 1, SEG_DIRTY = 2 };
-
-/*
- * What the elements of a segment hold, eight bytes at a time: SEG_CLEAN
- * only X12 characters (0x20-0x7E) and no repetition or component separator
- * (each element is one simple value whose characters need no check);
- * SEG_COMPONENTS the same with component separators; SEG_DIRTY anything else.
- */
+/* seg_scan eight bytes at a time, for targets without SSE2. */
 static int seg_scan(const rcm_x12_seg *seg, const rcm_x12_delims *d)
 {
     const char *p = seg->ptr + seg->off[1], *end = seg->ptr + seg->len;
@@ -852,9 +1013,17 @@ static int seg_scan(const rcm_x12_seg *seg, const rcm_x12_delims *d)
         bad |= dirty(w, rb);
         comp |= has_byte(w, cb);
     }
-    if (bad & HIGHS)
-        return SEG_DIRTY;
-    return comp & HIGHS ? SEG_COMPONENTS : SEG_CLEAN;
+    return scan_result((bad & HIGHS ? 1u : 0u) | (comp & HIGHS ? 1u << 16 : 0u));
+}
+#endif
+
+/* 1 when v holds the component separator c. */
+static RCM_INLINE int has_comp(rcm_str v, char c)
+{
+    for (size_t i = 0; i < v.n; i++)
+        if (v.p[i] == c)
+            return 1;
+    return 0;
 }
 
 static int check_segment(guide_run *run, const rcm_x12_seg *seg, const gpos *pos)
@@ -883,22 +1052,28 @@ static int check_segment(guide_run *run, const rcm_x12_seg *seg, const gpos *pos
             if (UNLIKELY(e->usage == GU_R)) {
                 at.el = (int)i;
                 elem_name(name, sizeof(name), pos->id, (int)i, 0);
-                rc = el_report(run, &at, e, "1", none, "required element %s (%s) missing", name, e->name);
+                if ((rc = el_report(run, &at, e, "1", none, "required element %s (%s) missing", name, e->name)) < 0)
+                    return rc;
             }
-        } else {
-            rcm_str v = { seg->ptr + off[i], len };
-            pm |= (uint64_t)1 << (i - 1);
-            at.el = (int)i;
-            if (UNLIKELY(e->usage == GU_N)) {
-                elem_name(name, sizeof(name), pos->id, (int)i, 0);
-                rc = el_report(run, &at, e, "I10", v, "element %s (%s) is not used in this guide", name, e->name);
-            } else if (clean && !e->comp) {
-                rc = check_simple(run, &at, e, v, 1);
-            } else if (chars_ok && e->comp && e->rep == 1) {
+            continue;
+        }
+        rcm_str v = { seg->ptr + off[i], len };
+        pm |= (uint64_t)1 << (i - 1);
+        at.el = (int)i;
+        /* X12 characters only, and no separator unless it is a composite */
+        int simple_ok = clean || (chars_ok && !e->comp && !has_comp(v, d->comp));
+        if (LIKELY(e->op != GOP_CHECK) && simple_ok)
+            rc = check_clean(run, &at, e, v); /* a simple value the guide uses */
+        else if (UNLIKELY(e->usage == GU_N)) {
+            elem_name(name, sizeof(name), pos->id, (int)i, 0);
+            rc = el_report(run, &at, e, "I10", v, "element %s (%s) is not used in this guide", name, e->name);
+        } else if (simple_ok && !e->comp) {
+            rc = check_simple(run, &at, e, v, 1);
+        } else if (chars_ok && e->comp && e->rep == 1) {
+            if (!composite_ok(e, v, d->comp))
                 rc = check_occurrence(run, &at, e, v, d, 1);
-            } else {
-                rc = check_element(run, &at, e, v, d);
-            }
+        } else {
+            rc = check_element(run, &at, e, v, d);
         }
         if (rc < 0)
             return rc;
@@ -912,8 +1087,19 @@ static int check_segment(guide_run *run, const rcm_x12_seg *seg, const gpos *pos
                 return rc;
         }
     }
-    if ((pos->rule_r || (pm & pos->rule_touch)) && (rc = check_rules(run, seg, pos, pm)) < 0)
-        return rc;
+    if (pos->rule_r || (pm & pos->rule_touch)) {
+        /* the notes depend on which elements are present only: a set that passed passes again */
+        struct rules_ok *ok = &run->rules_ok[((uintptr_t)pos >> 4 ^ (uintptr_t)pos >> 10) % RULES_CACHE];
+        if (ok->pos != pos || ok->pm != pm) {
+            int violated;
+            if ((rc = check_rules(run, seg, pos, pm, &violated)) < 0)
+                return rc;
+            if (!violated) {
+                ok->pos = pos;
+                ok->pm = pm;
+            }
+        }
+    }
     if (pos->nfmts && (rc = check_formats(run, seg, pos)) < 0)
         return rc;
     if (pos->hl)
@@ -1314,13 +1500,18 @@ int guide_run_begin(guide_run *run, const rcm_x12_env *env, const rcm_x12_seg *s
     return do_segment(run, st);
 }
 
-int guide_run_segment(guide_run *run, const rcm_x12_env *env, const rcm_x12_seg *seg)
+static RCM_INLINE int run_segment(guide_run *run, const rcm_x12_env *env, const rcm_x12_seg *seg)
 {
     if (!run->gd)
         return 0;
     run->env = env;
     int rc = do_segment(run, seg);
     return rc < 0 ? rc : run->stop;
+}
+
+int guide_run_segment(guide_run *run, const rcm_x12_env *env, const rcm_x12_seg *seg)
+{
+    return run_segment(run, env, seg);
 }
 
 int guide_run_end(guide_run *run, const rcm_x12_env *env, const rcm_x12_seg *se)
@@ -1368,7 +1559,7 @@ static int v_begin(void *ctx, const rcm_x12_env *env, const rcm_x12_seg *st)
 static int v_segment(void *ctx, const rcm_x12_env *env, const rcm_x12_seg *seg)
 {
     vctx *c = ctx;
-    int rc = c->run ? guide_run_segment(c->run, env, seg) : 0;
+    int rc = c->run ? run_segment(c->run, env, seg) : 0;
     if (rc == 0 && c->v->segment)
         rc = c->v->segment(c->v->ctx, env, seg);
     return rc;

@@ -19,14 +19,21 @@ enum { GU_N = 0, GU_S = 1, GU_R = 2 };
 #define G_MAX_DEPTH 16
 
 /*
- * A code list, sorted for search by (key, length, bytes after the 8th): a
- * code of up to 7 bytes is found by comparing one integer.
+ * A code list, sorted by (key, length, bytes after the 8th): a code of up
+ * to 7 bytes is found by comparing one integer. A list longer than
+ * GCODES_LINEAR also has an open-addressing table of those integers, so a
+ * value is found in one or two probes.
  */
+#define GCODES_LINEAR 4
 typedef struct gcodes {
     uint32_t n;
+    uint32_t hmask;          /* table slots - 1 (0: no table, the list is searched in order) */
+    uint32_t hshift;         /* 64 - log2(slots): the hash is the top bits of a product */
     rcm_str *v;              /* in search order */
     uint64_t *k;             /* code_key of each */
     rcm_str *shown;          /* in the order the table lists them (messages) */
+    uint64_t *hk;            /* [hmask + 1]: a code's key in its slot, 0 empty (no code has key 0) */
+    uint32_t *hv;            /* [hmask + 1]: the index in v of the code in each slot */
 } gcodes;
 
 /*
@@ -67,31 +74,38 @@ static inline int code_order(uint64_t ka, rcm_str a, uint64_t kb, rcm_str b)
     return memcmp(a.p + 8, b.p + 8, a.n - 8);
 }
 
+/* The first table slot of a code key. */
+static inline uint32_t code_slot(uint64_t k, uint32_t shift)
+{
+    return (uint32_t)((k * UINT64_C(0x9E3779B97F4A7C15)) >> shift);
+}
+
+/* 1 when v, whose code_key is k, is in the list. */
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
+static inline int guide_code_in_k(const gcodes *c, rcm_str v, uint64_t k)
+{
+    if (!c->hmask) {
+        for (uint32_t i = 0; i < c->n; i++)
+            if (c->k[i] == k && (v.n < 8 || code_order(k, c->v[i], k, v) == 0))
+                return 1;
+        return 0;
+    }
+    uint64_t sk;
+    for (uint32_t h = code_slot(k, c->hshift); (sk = c->hk[h]) != 0; h = (h + 1) & c->hmask)
+        if (sk == k && (v.n < 8 || code_order(k, c->v[c->hv[h]], k, v) == 0))
+            return 1;
+    return 0;
+}
+
 /* 1 when v is in the list. */
 #if defined(__GNUC__)
 __attribute__((always_inline))
 #endif
 static inline int guide_code_in(const gcodes *c, rcm_str v)
 {
-    uint64_t k = code_key(v.p, v.n);
-    if (c->n <= 8) {
-        for (uint32_t i = 0; i < c->n; i++)
-            if (c->k[i] == k && (v.n < 8 || code_order(k, c->v[i], k, v) == 0))
-                return 1;
-        return 0;
-    }
-    uint32_t lo = 0, hi = c->n;
-    while (lo < hi) {
-        uint32_t mid = (lo + hi) / 2;
-        int r = code_order(c->k[mid], c->v[mid], k, v);
-        if (r == 0)
-            return 1;
-        if (r < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return 0;
+    return guide_code_in_k(c, v, code_key(v.p, v.n));
 }
 
 /* ---- the dictionary ---- */
@@ -149,6 +163,7 @@ typedef struct gel {
     uint8_t type, usage, comp, ncomp;
     uint8_t creq;            /* a composite's last required component (0: none) */
     uint8_t key;             /* a key: its code was checked when the segment was placed */
+    uint8_t op;              /* GOP_*: what a clean value needs checked (gel_op, kept current) */
     uint16_t min, max;
     uint16_t rep;            /* repetitions allowed (1: may not repeat) */
     const gcodes *codes;     /* NULL: any value of the type */
@@ -156,6 +171,24 @@ typedef struct gel {
     const char *ref;         /* element reference ("98"), a composite's name ("C003") */
     const char *name;
 } gel;
+
+/*
+ * What a clean value (X12 characters only, no separator) of an element or
+ * component needs checked, so that the validator's common case is one
+ * switch: GOP_NONE nothing (a key, whose code placed the segment; binary),
+ * GOP_LEN its length, GOP_CODE its code; GOP_CHECK anything else (numbers,
+ * dates, times, a composite, an element the guide does not use).
+ */
+enum { GOP_CHECK = 0, GOP_NONE, GOP_LEN, GOP_CODE };
+
+static inline uint8_t gel_op(const gel *e)
+{
+    if (e->usage == GU_N || e->comp)
+        return GOP_CHECK;
+    if (e->type == GT_AN || e->type == GT_ID)
+        return !e->codes ? GOP_LEN : e->key ? GOP_NONE : GOP_CODE;
+    return e->type == GT_B ? GOP_NONE : GOP_CHECK;
+}
 
 typedef struct gkey {
     uint8_t el, comp;        /* comp 0: the element itself */

@@ -224,7 +224,7 @@ static int compile_codes(ld *L, const char *text, const gcodes **out)
     int r = collect_codes(L, text, &v, &n, &cap, 0);
     if (r < 0)
         return r;
-    gcodes *c = arena_alloc(&L->g->a, sizeof(*c));
+    gcodes *c = arena_zalloc(&L->g->a, sizeof(*c));
     rcm_str *shown = arena_alloc(&L->g->a, (n ? n : 1) * sizeof(rcm_str));
     if (!c || !shown)
         return nomem(L);
@@ -248,6 +248,23 @@ static int compile_codes(ld *L, const char *text, const gcodes **out)
         return nomem(L);
     for (uint32_t i = 0; i < k; i++)
         c->k[i] = code_key(v[i].p, v[i].n);
+    if (k > GCODES_LINEAR) { /* the table: at most half full */
+        uint32_t size = 8, shift = 61;
+        while (size < 2 * k)
+            size *= 2, shift--;
+        c->hmask = size - 1;
+        c->hshift = shift;
+        if (!(c->hk = arena_zalloc(&L->g->a, size * sizeof(uint64_t))) ||
+            !(c->hv = arena_zalloc(&L->g->a, size * sizeof(uint32_t))))
+            return nomem(L);
+        for (uint32_t i = 0; i < k; i++) {
+            uint32_t h = code_slot(c->k[i], shift);
+            while (c->hk[h])
+                h = (h + 1) & c->hmask;
+            c->hk[h] = c->k[i];
+            c->hv[h] = i;
+        }
+    }
     *out = c;
     if (text[0] == '$' && !strchr(text, ',')) {
         rcodes *rc = find_codes(L, text + 1, strlen(text + 1));
@@ -955,6 +972,12 @@ static int compile_pos(ld *L, const rseg *rs, gpos *p)
         }
     }
     p->last_req = last_required(p);
+    for (uint32_t i = 1; i <= ds->n; i++) {
+        gel *e = &p->el[i];
+        e->op = gel_op(e);
+        for (uint32_t j = 1; e->comp && j <= e->ncomp; j++)
+            e->c[j].op = gel_op(&e->c[j]);
+    }
     return 0;
 }
 
@@ -1229,7 +1252,8 @@ static int narrow_elem(ld *L, const char *what, gel *e, const rtok *t)
         if ((r = set_field(L, &e->codes, &c, sizeof(c))) < 0)
             return r;
     }
-    return 0;
+    uint8_t op = gel_op(e);
+    return set_field(L, &e->op, &op, sizeof(op));
 }
 
 static int r_seg(ld *L, char **tok, int ntok)

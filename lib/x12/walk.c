@@ -172,7 +172,7 @@ static int is_digits(rcm_str s)
 }
 
 /* A segment id is 2 or 3 upper-case letters or digits, the first a letter. */
-static int valid_id(rcm_str id)
+static inline int valid_id(rcm_str id)
 {
     /* 1: A-Z, 2: 0-9; built once, read-only after */
     static const unsigned char cls[256] = {
@@ -494,12 +494,13 @@ static int on_se(x12_walk *w, const rcm_x12_seg *s)
     return end_set(w, s);
 }
 
-/* Segment syntax every segment must meet, wherever it stands. */
-static void check_syntax(x12_walk *w, const rcm_x12_seg *s)
+/* Reports what check_syntax found (rare: kept out of the walker's loop). */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static void syntax_bad(x12_walk *w, const rcm_x12_seg *s)
 {
     rcm_str id = rcm_x12_id(s);
-    if (LIKELY(valid_id(id) && !s->too_many && !s->unterminated))
-        return;
     char tmp[16];
     if (!valid_id(id)) {
         shown(tmp, sizeof(tmp), id);
@@ -526,6 +527,14 @@ static void check_syntax(x12_walk *w, const rcm_x12_seg *s)
     }
 }
 
+/* Segment syntax every segment must meet, wherever it stands. */
+static inline void check_syntax(x12_walk *w, const rcm_x12_seg *s)
+{
+    if (LIKELY(valid_id(rcm_x12_id(s)) && !s->too_many && !s->unterminated))
+        return;
+    syntax_bad(w, s);
+}
+
 int rcm_x12_walk(rcm_x12_reader *r, const rcm_x12_visitor *v, rcm_x12_stats *stats, rcm_error *err)
 {
     static const rcm_x12_visitor none;
@@ -542,12 +551,20 @@ int rcm_x12_walk(rcm_x12_reader *r, const rcm_x12_visitor *v, rcm_x12_stats *sta
         w.last_segment = s->number;
         w.last_line = s->line;
         uint32_t key = rcm_x12_key(s);
-        int control = key == RCM_X12_KEY('I', 'S', 'A') || key == RCM_X12_KEY('I', 'E', 'A') ||
-                      key == RCM_X12_KEY('G', 'S', 0) || key == RCM_X12_KEY('G', 'E', 0) ||
-                      key == RCM_X12_KEY('S', 'T', 0) || key == RCM_X12_KEY('S', 'E', 0);
-        if (!control && w.state == ST_SET) { /* its position first: its problems carry it */
+        /* the control segments begin with I, G or S: any other id skips their comparisons */
+        uint32_t c0 = key >> 16;
+        int control = (c0 == 'I' || c0 == 'G' || c0 == 'S') &&
+                      (key == RCM_X12_KEY('I', 'S', 'A') || key == RCM_X12_KEY('I', 'E', 'A') ||
+                       key == RCM_X12_KEY('G', 'S', 0) || key == RCM_X12_KEY('G', 'E', 0) ||
+                       key == RCM_X12_KEY('S', 'T', 0) || key == RCM_X12_KEY('S', 'E', 0));
+        if (LIKELY(!control && w.state == ST_SET)) { /* its position first: its problems carry it */
             w.seg_in_set++;
             w.env.st_position = w.seg_in_set;
+            check_syntax(&w, s);
+            rc = w.v->segment ? w.v->segment(w.v->ctx, &w.env, s) : 0;
+            if (rc < 0 || w.stop < 0)
+                break;
+            continue;
         }
         check_syntax(&w, s);
         if (key == RCM_X12_KEY('I', 'S', 'A'))
@@ -562,9 +579,7 @@ int rcm_x12_walk(rcm_x12_reader *r, const rcm_x12_visitor *v, rcm_x12_stats *sta
             rc = on_st(&w, s);
         else if (key == RCM_X12_KEY('S', 'E', 0))
             rc = on_se(&w, s);
-        else if (w.state == ST_SET) {
-            rc = w.v->segment ? w.v->segment(w.v->ctx, &w.env, s) : 0;
-        } else {
+        else {
             if (w.state == ST_OUT)
                 report(&w, s, RCM_X12P_INTERCHANGE, RCM_SEV_ERROR, 0, 0, "024",
                        "segment outside an interchange (after IEA, before ISA)");
