@@ -223,21 +223,6 @@ static void add_code(char (*codes)[4], int *n, const char *code)
 
 /* ---- IK3 / IK4 ---- */
 
-static void w_position(xw *w, int element, int component, int repetition)
-{
-    xw_cbegin(w);
-    xw_cu(w, (uint64_t)element);
-    if (component > 0 || repetition > 0) {
-        if (component > 0)
-            xw_cu(w, (uint64_t)component);
-        else
-            xw_clit(w, "");
-    }
-    if (repetition > 0)
-        xw_cu(w, (uint64_t)repetition);
-    xw_cend(w);
-}
-
 static void w_ik3(ab *b, const seg_err *g)
 {
     xw *w = &b->w;
@@ -263,7 +248,7 @@ static void w_ik3(ab *b, const seg_err *g)
     for (int32_t i = g->first_el; i >= 0; i = b->els[i].next) {
         const el_err *e = &b->els[i];
         xw_seg(w, "IK4");
-        w_position(w, e->position, e->component, e->repetition);
+        xw_c030(w, e->position, e->component, e->repetition);
         xw_s(w, e->ref, "IK402");
         xw_s(w, e->code, "IK403");
         if (strcmp(e->code, "1") != 0)

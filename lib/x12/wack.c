@@ -11,25 +11,6 @@
 
 /* ---- 999 ---- */
 
-/* C030 position in the segment: element, component, repetition (the last two when set). */
-static void position3(xw *w, int element, int component, int repetition)
-{
-    xw_cbegin(w);
-    if (element > 0)
-        xw_cu(w, (uint64_t)element);
-    else
-        xw_clit(w, "");
-    if (component > 0 || repetition > 0) {
-        if (component > 0)
-            xw_cu(w, (uint64_t)component);
-        else
-            xw_clit(w, "");
-    }
-    if (repetition > 0)
-        xw_cu(w, (uint64_t)repetition);
-    xw_cend(w);
-}
-
 static void w_ctx(xw *w, const rcm_ack_context *c)
 {
     xw_seg(w, "CTX");
@@ -44,7 +25,7 @@ static void w_ctx(xw *w, const rcm_ack_context *c)
         xw_empty(w);
     xw_s(w, c->loop, "contexts.loop");
     if (c->element > 0)
-        position3(w, c->element, c->component, c->repetition);
+        xw_c030(w, c->element, c->component, c->repetition);
     else
         xw_empty(w);
     xw_cbegin(w);
@@ -58,7 +39,7 @@ static void w_ctx(xw *w, const rcm_ack_context *c)
 static void w_ik4(xw *w, const rcm_ack_element_error *e)
 {
     xw_seg(w, "IK4");
-    position3(w, e->position, e->component, e->repetition);
+    xw_c030(w, e->position, e->component, e->repetition);
     xw_s(w, e->ref, "elements.ref");
     xw_s(w, e->code, "elements.code");
     xw_s(w, e->value, "elements.value");

@@ -394,3 +394,22 @@ int xw_done(xw *w, size_t len0)
     }
     return rc;
 }
+
+/* C030 position in the segment: element, component, repetition (the last two when set). */
+void xw_c030(xw *w, int element, int component, int repetition)
+{
+    xw_cbegin(w);
+    if (element > 0)
+        xw_cu(w, (uint64_t)element);
+    else
+        xw_clit(w, "");
+    if (component > 0 || repetition > 0) {
+        if (component > 0)
+            xw_cu(w, (uint64_t)component);
+        else
+            xw_clit(w, "");
+    }
+    if (repetition > 0)
+        xw_cu(w, (uint64_t)repetition);
+    xw_cend(w);
+}

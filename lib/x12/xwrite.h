@@ -52,6 +52,8 @@ void xw_cs(xw *w, const char *s, const char *field);
 void xw_clit(xw *w, const char *s);
 void xw_cu(xw *w, uint64_t v);
 void xw_cend(xw *w);
+/* A C030 position in a segment (999 IK401, CTX05): element, then component and repetition when set. */
+void xw_c030(xw *w, int element, int component, int repetition);
 
 /* A required value: sets the error "missing (what)" when s is empty. */
 int xw_need(xw *w, const char *s, const char *field, const char *what);
