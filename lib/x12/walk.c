@@ -49,6 +49,38 @@ static void shown(char *out, size_t outsz, rcm_str s)
     out[n] = '\0';
 }
 
+/*
+ * Locates p at seg (or, without one, at the last segment read, unless the caller located it
+ * already) and names its transaction set; what the caller set (a missing segment's id, an
+ * earlier position) is kept.
+ */
+static void locate(x12_walk *w, const rcm_x12_seg *seg, rcm_x12_problem *p)
+{
+    p->source = w->env.source;
+    if (seg) {
+        p->line = seg->line;
+        p->segment = seg->number;
+        p->offset = seg->offset;
+        rcm_str id = rcm_x12_id(seg);
+        if (id.n > 3)
+            id.n = 3;
+        if (!p->seg_id[0])
+            shown(p->seg_id, sizeof(p->seg_id), id);
+    } else if (!p->segment) {
+        p->line = w->last_line;
+        p->segment = w->last_segment;
+    }
+    if (w->state == ST_SET || p->kind >= RCM_X12P_SET) {
+        shown(p->st_id, sizeof(p->st_id), rcm_str_c(w->env.st_id));
+        shown(p->st_control, sizeof(p->st_control), rcm_str_c(w->env.st_control));
+        if (!p->set_position)
+            p->set_position = w->state == ST_SET ? w->seg_in_set : 0;
+    }
+    for (char *c = p->msg; *c; c++) /* values quoted from the data may hold any byte */
+        if (!isprint((unsigned char)*c))
+            *c = '?';
+}
+
 static int vreport(x12_walk *w, const rcm_x12_seg *seg, int kind, int sev, int el, int comp,
                    const char *code, int level, const char *fmt, va_list ap)
 {
@@ -58,30 +90,10 @@ static int vreport(x12_walk *w, const rcm_x12_seg *seg, int kind, int sev, int e
     p.level = level;
     p.severity = sev;
     cstr_copy(p.code, sizeof(p.code), code);
-    p.source = w->env.source;
-    if (seg) {
-        p.line = seg->line;
-        p.segment = seg->number;
-        p.offset = seg->offset;
-        rcm_str id = rcm_x12_id(seg);
-        if (id.n > 3)
-            id.n = 3;
-        shown(p.seg_id, sizeof(p.seg_id), id);
-    } else {
-        p.line = w->last_line;
-        p.segment = w->last_segment;
-    }
-    if (w->state == ST_SET || kind >= RCM_X12P_SET) {
-        shown(p.st_id, sizeof(p.st_id), rcm_str_c(w->env.st_id));
-        shown(p.st_control, sizeof(p.st_control), rcm_str_c(w->env.st_control));
-        p.set_position = w->state == ST_SET ? w->seg_in_set : 0;
-    }
     p.element = el;
     p.component = comp;
     vsnprintf(p.msg, sizeof(p.msg), fmt, ap);
-    for (char *c = p.msg; *c; c++) /* values quoted from the data may hold any byte */
-        if (!isprint((unsigned char)*c))
-            *c = '?';
+    locate(w, seg, &p);
     return emit(w, &p);
 }
 
@@ -111,29 +123,8 @@ int rcm_x12_report(const rcm_x12_env *env, const rcm_x12_seg *seg, int kind, int
 
 int x12_report_problem(const rcm_x12_env *env, const rcm_x12_seg *seg, rcm_x12_problem *p)
 {
-    x12_walk *w = env->walk;
-    p->source = w->env.source;
-    if (seg) {
-        p->line = seg->line;
-        p->segment = seg->number;
-        p->offset = seg->offset;
-        rcm_str id = rcm_x12_id(seg);
-        if (id.n > 3)
-            id.n = 3;
-        if (!p->seg_id[0]) /* else the segment the problem names (a missing one) */
-            shown(p->seg_id, sizeof(p->seg_id), id);
-        p->set_position = w->state == ST_SET ? w->seg_in_set : 0;
-    } else if (!p->segment) { /* else the caller located it at an earlier segment */
-        p->line = w->last_line;
-        p->segment = w->last_segment;
-        p->set_position = w->state == ST_SET ? w->seg_in_set : 0;
-    }
-    shown(p->st_id, sizeof(p->st_id), rcm_str_c(w->env.st_id));
-    shown(p->st_control, sizeof(p->st_control), rcm_str_c(w->env.st_control));
-    for (char *c = p->msg; *c; c++)
-        if (!isprint((unsigned char)*c))
-            *c = '?';
-    return emit(w, p);
+    locate(env->walk, seg, p);
+    return emit(env->walk, p);
 }
 
 void rcm_x12_problem_format(const rcm_x12_problem *p, rcm_buf *out)
