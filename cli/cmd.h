@@ -58,6 +58,10 @@ int cmd_sod(int argc, char **argv);      /* cmd_user.c */
 /* x12 subcommands */
 int cmd_x12_ack(int argc, char **argv);  /* cmd_x12_ack.c */
 int cmd_x12_check(int argc, char **argv);
+/* cmd_x12.c: the built-in guides plus each --guide file (rcm x12 check, rcm x12 ack); a load
+ * error is printed. 0, or EXIT_UNREADABLE. */
+struct rcm_guides;
+int cli_guides_load(struct rcm_guides **out, char *const *files, size_t nfiles);
 int cmd_x12_json(int argc, char **argv);
 int cmd_x12_write(int argc, char **argv);
 /* era subcommands */

@@ -28,20 +28,6 @@ static void print_json(const rcm_x12_problem *p)
     json_t *o = rcm_x12_problem_to_json(p);
     if (!o)
         return;
-    /* the guide's fields (999 material) */
-    if (p->repetition)
-        json_object_set_new(o, "repetition", json_integer(p->repetition));
-    if (p->loop[0])
-        json_object_set_new(o, "loop", json_string(p->loop));
-    if (p->loop_id[0])
-        json_object_set_new(o, "loop_id", json_string(p->loop_id));
-    if (p->elem_ref[0])
-        json_object_set_new(o, "elem_ref", json_string(p->elem_ref));
-    if (p->value[0])
-        json_object_set_new(o, "value", json_string(p->value));
-    if (p->unit[0])
-        json_object_set_new(o, "unit", json_string(p->unit));
-    json_object_set_new(o, "level", json_integer(p->level));
     json_dumpf(o, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER);
     putchar('\n');
     json_decref(o);
@@ -68,16 +54,13 @@ static int on_problem(void *vctx, const rcm_x12_problem *p)
 
 #define CHECK_USAGE "usage: rcm x12 check [--quiet] [--summary] [--json] [--guide FILE]... [--no-guide] FILE...\n"
 
-/* The built-in guides plus every --guide file; NULL with --no-guide. 0, or EXIT_UNREADABLE. */
-static int load_guides(rcm_guides **out, int no_guide, char **files, int nfiles)
+/* The built-in guides plus each --guide file; a load error is printed. 0, or EXIT_UNREADABLE. */
+int cli_guides_load(rcm_guides **out, char *const *files, size_t nfiles)
 {
     rcm_error err;
     memset(&err, 0, sizeof(err));
-    *out = NULL;
-    if (no_guide)
-        return 0;
     int rc = rcm_guides_builtin(out, &err);
-    for (int i = 0; rc == 0 && i < nfiles; i++)
+    for (size_t i = 0; rc == 0 && i < nfiles; i++)
         rc = rcm_guides_load(*out, files[i], &err);
     if (rc < 0) {
         cli_error(&err);
@@ -133,7 +116,7 @@ int cmd_x12_check(int argc, char **argv)
         return EXIT_UNREADABLE;
     }
     rcm_guides *guides = NULL;
-    int worst = load_guides(&guides, no_guide, guide_files, nguide);
+    int worst = no_guide ? 0 : cli_guides_load(&guides, guide_files, (size_t)nguide);
     free(guide_files);
     if (worst)
         return worst;

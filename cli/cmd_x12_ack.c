@@ -130,7 +130,7 @@ int cmd_x12_ack(int argc, char **argv)
     rcm_x12_ack_opts_init(&ao);
     set_now(&ao);
     const char *out = NULL;
-    const char **guide_files = calloc((size_t)argc + 1, sizeof(*guide_files));
+    char **guide_files = calloc((size_t)argc + 1, sizeof(*guide_files));
     size_t n_guides = 0;
     if (!guide_files) {
         fprintf(stderr, "rcm: out of memory\n");
@@ -178,18 +178,11 @@ int cmd_x12_ack(int argc, char **argv)
     const char *path = argv[optind];
     const char *name = strcmp(path, "-") == 0 ? "stdin" : path;
 
-    rcm_error err;
-    memset(&err, 0, sizeof(err));
     rcm_guides *g = NULL;
-    int rc = rcm_guides_builtin(&g, &err);
-    for (size_t i = 0; rc == 0 && i < n_guides; i++)
-        rc = rcm_guides_load(g, guide_files[i], &err);
+    int rc = cli_guides_load(&g, guide_files, n_guides);
     free(guide_files);
-    if (rc < 0) {
-        cli_error(&err);
-        rcm_guides_free(g);
-        return EXIT_UNREADABLE;
-    }
+    if (rc)
+        return rc;
 
     /* the output: a temporary file beside --out, or an anonymous one for stdout */
     cli_out dst;

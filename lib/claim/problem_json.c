@@ -48,6 +48,21 @@ json_t *rcm_x12_problem_to_json(const rcm_x12_problem *p)
     }
     bad |= json_object_set_new(o, "offset", json_integer((json_int_t)p->offset));
     bad |= json_object_set_new(o, "message", json_string(p->msg));
+    /* the implementation guide's fields (999 material), when a guide found the problem */
+    if (p->repetition)
+        bad |= json_object_set_new(o, "repetition", json_integer(p->repetition));
+    if (p->loop[0])
+        bad |= json_object_set_new(o, "loop", json_string(p->loop));
+    if (p->loop_id[0])
+        bad |= json_object_set_new(o, "loop_id", json_string(p->loop_id));
+    if (p->elem_ref[0])
+        bad |= json_object_set_new(o, "elem_ref", json_string(p->elem_ref));
+    if (p->value[0])
+        bad |= json_object_set_new(o, "value", json_string(p->value));
+    if (p->unit[0])
+        bad |= json_object_set_new(o, "unit", json_string(p->unit));
+    if (p->level)
+        bad |= json_object_set_new(o, "level", json_integer(p->level));
     if (bad) {
         json_decref(o);
         return NULL;
