@@ -39,6 +39,7 @@ typedef struct seen {
     uint8_t guide;
 } seen;
 
+typedef struct guide_run guide_run;
 struct guide_run {
     const rcm_guides *g;
     const rcm_guide *gd;     /* the open set's guide; NULL: none (or no set) */
@@ -80,7 +81,7 @@ struct guide_run {
     int last_found;
 };
 
-int guide_run_new(guide_run **out, const rcm_guides *g)
+static int guide_run_new(guide_run **out, const rcm_guides *g)
 {
     *out = NULL;
     guide_run *run = calloc(1, sizeof(*run));
@@ -100,7 +101,7 @@ int guide_run_new(guide_run **out, const rcm_guides *g)
     return 0;
 }
 
-void guide_run_free(guide_run *run)
+static void guide_run_free(guide_run *run)
 {
     if (!run)
         return;
@@ -167,7 +168,7 @@ static int dup_of_other(const guide_run *run, const rcm_x12_problem *p, int guid
     return 0;
 }
 
-int guide_run_filter(guide_run *run, const rcm_x12_problem *p)
+static int guide_run_filter(guide_run *run, const rcm_x12_problem *p)
 {
     /* envelope, set and balancing findings are never the guide's */
     if (!run || run->emitting || (p->kind != RCM_X12P_SEGMENT && p->kind != RCM_X12P_ELEMENT))
@@ -1468,7 +1469,7 @@ static const rcm_guide *guide_for(guide_run *run, const rcm_x12_env *env)
     return run->last_gd;
 }
 
-int guide_run_begin(guide_run *run, const rcm_x12_env *env, const rcm_x12_seg *st)
+static int guide_run_begin(guide_run *run, const rcm_x12_env *env, const rcm_x12_seg *st)
 {
     run->env = env;
     run->stop = 0;
@@ -1509,12 +1510,7 @@ static RCM_INLINE int run_segment(guide_run *run, const rcm_x12_env *env, const 
     return rc < 0 ? rc : run->stop;
 }
 
-int guide_run_segment(guide_run *run, const rcm_x12_env *env, const rcm_x12_seg *seg)
-{
-    return run_segment(run, env, seg);
-}
-
-int guide_run_end(guide_run *run, const rcm_x12_env *env, const rcm_x12_seg *se)
+static int guide_run_end(guide_run *run, const rcm_x12_env *env, const rcm_x12_seg *se)
 {
     if (!run->gd)
         return 0;

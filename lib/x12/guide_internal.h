@@ -290,23 +290,4 @@ typedef struct guide_table {
 extern const guide_table guide_tables[];
 extern const size_t guide_ntables;
 
-/* ---- validation (guide_check.c), used by read.c and rcm_x12_validate ---- */
-typedef struct guide_run guide_run;
-int guide_run_new(guide_run **out, const rcm_guides *g);
-void guide_run_free(guide_run *run);
-/* A set begins (st) / a segment inside it / the set ends (se NULL: cut short). */
-int guide_run_begin(guide_run *run, const rcm_x12_env *env, const rcm_x12_seg *st);
-int guide_run_segment(guide_run *run, const rcm_x12_env *env, const rcm_x12_seg *seg);
-int guide_run_end(guide_run *run, const rcm_x12_env *env, const rcm_x12_seg *se);
-/*
- * Called for every problem reaching the caller: 1 when it repeats one the
- * other side already reported (same segment, element, component,
- * repetition and code: a guide problem against the walker's and typed
- * readers', and the reverse), so it is dropped.
- */
-int guide_run_filter(guide_run *run, const rcm_x12_problem *p);
-
-/* walk.c: fills p's location and set from env/seg (seg may be NULL) and reports it. */
-int x12_report_problem(const rcm_x12_env *env, const rcm_x12_seg *seg, rcm_x12_problem *p);
-
 #endif

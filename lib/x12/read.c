@@ -4,7 +4,8 @@
  * other set is read structurally.
  */
 #include <stdlib.h>
-#include "guide_internal.h"
+#include "x12_internal.h"
+#include "rcm/guide.h"
 
 enum { T_835, T_837, T_999, T_277, T_GENERIC, T_COUNT };
 
@@ -17,7 +18,6 @@ typedef struct dispatch {
     const rcm_x12_typed_cb *cb;
     void *state[T_COUNT];
     int cur;          /* typed reader of the open set, -1 none */
-    guide_run *guide; /* the implementation-guide validator, NULL when cb->guides is */
 } dispatch;
 
 static int kind_of(const char *st_id)
@@ -32,20 +32,15 @@ static int kind_of(const char *st_id)
 static int d_problem(void *ctx, const rcm_x12_problem *p)
 {
     dispatch *d = ctx;
-    if (d->guide && guide_run_filter(d->guide, p))
-        return 0;
     return d->cb->problem ? d->cb->problem(d->cb->ctx, p) : 0;
 }
 
 static int d_begin(void *ctx, const rcm_x12_env *env, const rcm_x12_seg *st)
 {
     dispatch *d = ctx;
-    int k = kind_of(env->st_id), rc;
-    /* the guide first: its problems come before the typed reader's for each segment */
-    if (d->guide && (rc = guide_run_begin(d->guide, env, st)) < 0)
-        return rc;
+    int k = kind_of(env->st_id);
     if (!d->state[k]) {
-        rc = ops_table[k]->create(&d->state[k], d->cb);
+        int rc = ops_table[k]->create(&d->state[k], d->cb);
         if (rc < 0)
             return rc;
     }
@@ -56,19 +51,14 @@ static int d_begin(void *ctx, const rcm_x12_env *env, const rcm_x12_seg *st)
 static int d_segment(void *ctx, const rcm_x12_env *env, const rcm_x12_seg *seg)
 {
     dispatch *d = ctx;
-    int rc;
-    if (d->guide && (rc = guide_run_segment(d->guide, env, seg)) < 0)
-        return rc;
     return d->cur >= 0 ? ops_table[d->cur]->segment(d->state[d->cur], env, seg) : 0;
 }
 
 static int d_end(void *ctx, const rcm_x12_env *env, const rcm_x12_seg *se)
 {
     dispatch *d = ctx;
-    int k = d->cur, rc;
+    int k = d->cur;
     d->cur = -1;
-    if (d->guide && (rc = guide_run_end(d->guide, env, se)) < 0)
-        return rc;
     return k >= 0 ? ops_table[k]->end(d->state[k], env, se) : 0;
 }
 
@@ -87,8 +77,6 @@ int rcm_x12_read(rcm_x12_reader *r, const rcm_x12_typed_cb *cb, rcm_x12_stats *s
     memset(&d, 0, sizeof(d));
     d.cb = cb ? cb : &none;
     d.cur = -1;
-    if (d.cb->guides && guide_run_new(&d.guide, d.cb->guides) < 0)
-        return rcm_error_set(err, RCM_ENOMEM, "out of memory");
     rcm_x12_visitor v;
     memset(&v, 0, sizeof(v));
     v.ctx = &d;
@@ -97,11 +85,11 @@ int rcm_x12_read(rcm_x12_reader *r, const rcm_x12_typed_cb *cb, rcm_x12_stats *s
     v.segment = d_segment;
     v.set_end = d_end;
     v.outside = d_outside;
-    int rc = rcm_x12_walk(r, &v, stats, err);
+    /* with guides, each segment is checked against its guide before its typed reader sees it */
+    int rc = d.cb->guides ? rcm_x12_validate(r, d.cb->guides, &v, stats, err) : rcm_x12_walk(r, &v, stats, err);
     for (int k = 0; k < T_COUNT; k++)
         if (d.state[k])
             ops_table[k]->destroy(d.state[k]);
-    guide_run_free(d.guide);
     return rc;
 }
 

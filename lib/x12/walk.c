@@ -9,7 +9,7 @@
  * X12 code an acknowledgment needs (TA105, AK905, IK502, IK304, IK403).
  */
 #include <stdarg.h>
-#include "guide_internal.h"
+#include "x12_internal.h"
 
 enum { ST_OUT, ST_ISA, ST_GS, ST_SET }; /* nesting depth: a deeper level has a larger value */
 

@@ -31,6 +31,10 @@ extern const x12_typed_ops x12_ops_generic;  /* rgeneric.c: 270, 271, 276 and an
 /* TA1 (outside any set, inside the interchange): rta1.c */
 int x12_ta1_read(const rcm_x12_typed_cb *cb, const rcm_x12_env *env, const rcm_x12_seg *seg);
 
+/* walk.c: fills p's location and set from env/seg (seg may be NULL; what p already names is
+ * kept) and reports it (the guide validator's problems). */
+int x12_report_problem(const rcm_x12_env *env, const rcm_x12_seg *seg, rcm_x12_problem *p);
+
 /* Reports a bad value: "'VALUE' is not WHAT" at element el (component comp). */
 int x12_bad_value(const rcm_x12_env *env, const rcm_x12_seg *seg, int el, int comp, rcm_str v,
                   const char *what);
