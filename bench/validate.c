@@ -16,27 +16,12 @@
 #include <getopt.h>
 #include "rcm/rcm.h"
 #include "rcm/guide.h"
-#include "bench.h"
+#include "typedread.h"
 
 typedef struct counts {
-    long segments, sets, problems, errors;
+    bench_problems bp;  /* first: bench_on_problem counts into it */
+    long segments, sets;
 } counts;
-
-static int on_problem(void *ctx, const rcm_x12_problem *p)
-{
-    counts *c = ctx;
-    c->problems++;
-    if (p->severity == RCM_SEV_ERROR)
-        c->errors++;
-    if (c->problems <= 3) {
-        rcm_buf b;
-        rcm_buf_init(&b, RCM_MAX_MESSAGE);
-        rcm_x12_problem_format(p, &b);
-        fprintf(stderr, "validate: %s\n", b.ptr);
-        rcm_buf_release(&b);
-    }
-    return 0;
-}
 
 static int run(const char *path, const rcm_guides *g, counts *c, rcm_error *err)
 {
@@ -45,11 +30,14 @@ static int run(const char *path, const rcm_guides *g, counts *c, rcm_error *err)
     int rc = rcm_x12_open_file(&r, path, err);
     if (rc < 0)
         return rc;
+    int shown = c->bp.shown;
     memset(c, 0, sizeof(*c));
+    c->bp.name = "validate";
+    c->bp.shown = shown;    /* a few problems shown in all, not a few per run */
     rcm_x12_visitor v;
     memset(&v, 0, sizeof(v));
     v.ctx = c;
-    v.problem = on_problem;
+    v.problem = bench_on_problem;
     memset(&st, 0, sizeof(st));
     rc = rcm_x12_validate(r, g, &v, &st, err);
     c->segments = st.segments;
@@ -113,6 +101,6 @@ int main(int argc, char **argv)
     rcm_guides_free(g);
     bench_report(walker_only ? "walk" : "validate", path, bench_file_size(path), &bt, runs);
     printf(" segments=%ld sets=%ld problems=%ld errors=%ld load_ms=%.2f\n", c.segments, c.sets,
-           c.problems, c.errors, load_ms);
+           c.bp.problems, c.bp.errors, load_ms);
     return 0;
 }
